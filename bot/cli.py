@@ -1,0 +1,91 @@
+"""The ``sitrep`` command: parse posts, run the bot, run the offline demo, manage channels."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from bot.parsing import parse
+
+
+def _parse_jsonl(stdin: TextIO, stdout: TextIO) -> int:
+    """``sitrep parse --jsonl``: one JSON object per input line, one result line per input line."""
+    for lineno, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            post = json.loads(line)
+            if not isinstance(post, dict) or not isinstance(post.get("text"), str):
+                raise ValueError("expected an object with a string 'text'")
+            events = parse(
+                post["text"],
+                source_kind=post.get("source_kind") or None,
+                default_region=post.get("default_region") or None,
+            )
+            out: dict[str, object] = {"id": post.get("id"), "events": [e.to_json() for e in events]}
+        except (ValueError, TypeError) as exc:
+            ident = post.get("id") if isinstance(locals().get("post"), dict) else None
+            out = {"id": ident, "events": [], "error": f"line {lineno}: {exc}"}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _parse_text(text: str, source_kind: str | None, region: str | None, stdout: TextIO) -> int:
+    events = parse(text, source_kind=source_kind, default_region=region)
+    if not events:
+        stdout.write("No events: nothing in this post is an alert, attack, outage or delay.\n")
+    for e in events:
+        stdout.write(f"• {e.summary}\n")
+        if e.places:
+            stdout.write("    places: " + ", ".join(f"{p.name_uk} ({p.region})" for p in e.places) + "\n")
+        if e.weapons:
+            stdout.write("    weapons: " + ", ".join(e.weapons) + "\n")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        return _parse_jsonl(sys.stdin, sys.stdout)
+    text = " ".join(args.text) if args.text else sys.stdin.read()
+    return _parse_text(text, args.source_kind, args.region, sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="sitrep",
+        description=(
+            "Sitrep turns official Ukrainian channel posts (Air Force, air-raid alerts, regional "
+            "administrations, railway, energy) into per-region events and pushes them to Telegram "
+            "subscribers."
+        ),
+        epilog="Start with `sitrep parse \"Швидкісна ціль на Кременчук!\"` to see what the parser makes of a post.",
+    )
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser(
+        "parse",
+        help="parse post text into events (readable, or --jsonl for the contract form)",
+        description="Parse one post given as arguments or on stdin; --jsonl reads/writes JSON lines.",
+    )
+    p.add_argument("text", nargs="*", help="the post's text (default: read stdin)")
+    p.add_argument("--jsonl", action="store_true", help="read JSON lines {id, text, source_kind?, default_region?}")
+    p.add_argument("--source-kind", choices=["air_force", "alerts", "governor", "railway", "energy", "news"])
+    p.add_argument("--region", help="the channel's default region, an ISO code such as UA-74")
+    p.set_defaults(func=cmd_parse)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        ap.print_help()
+        return 0
+    return func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

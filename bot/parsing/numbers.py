@@ -1,0 +1,144 @@
+"""Numbers as posts write them: digits with separators, "30 тис.", and number words (uk/ru/en)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+_UNITS_UK: Final[dict[str, int]] = {}
+
+
+def _add(value: int, *forms: str) -> None:
+    for f in forms:
+        _UNITS_UK[f] = value
+
+
+# Ukrainian cardinals and collectives in their common cases, Russian where it differs, English.
+_add(1, "один", "одна", "одне", "одного", "одну", "однієї", "одній", "одному", "одним", "одною",
+     "одна", "одной", "одну", "one", "single")
+_add(2, "два", "дві", "двох", "двом", "двома", "двоє", "двоїх", "обидва", "обидві", "обидвоє",
+     "обох", "две", "двое", "two", "both", "couple")
+_add(3, "три", "трьох", "трьом", "трьома", "троє", "трое", "трех", "three")
+_add(4, "чотири", "чотирьох", "чотирьом", "чотирма", "четверо", "четыре", "четырех", "four")
+_add(5, "п'ять", "п'яти", "п'ятьох", "п'ятьма", "п'ятеро", "пять", "пятеро", "five")
+_add(6, "шість", "шести", "шістьох", "шістьма", "шестеро", "шесть", "six")
+_add(7, "сім", "семи", "сімох", "сімома", "сьома", "семеро", "семь", "seven")
+_add(8, "вісім", "восьми", "вісьмох", "вісьмома", "восьмеро", "восемь", "eight")
+_add(9, "дев'ять", "дев'яти", "дев'ятьох", "дев'ятеро", "девять", "nine")
+_add(10, "десять", "десяти", "десятьох", "десятеро", "ten")
+_add(11, "одинадцять", "одинадцяти", "eleven")
+_add(12, "дванадцять", "дванадцяти", "twelve", "dozen")
+_add(13, "тринадцять", "тринадцяти", "thirteen")
+_add(14, "чотирнадцять", "чотирнадцяти", "fourteen")
+_add(15, "п'ятнадцять", "п'ятнадцяти", "fifteen")
+_add(16, "шістнадцять", "шістнадцяти", "sixteen")
+_add(17, "сімнадцять", "сімнадцяти", "seventeen")
+_add(18, "вісімнадцять", "вісімнадцяти", "eighteen")
+_add(19, "дев'ятнадцять", "дев'ятнадцяти", "nineteen")
+_TENS: Final[dict[str, int]] = {}
+for _v, _forms in {
+    20: ("двадцять", "двадцяти", "twenty"),
+    30: ("тридцять", "тридцяти", "thirty"),
+    40: ("сорок", "сорока", "forty"),
+    50: ("п'ятдесят", "п'ятдесяти", "fifty"),
+    60: ("шістдесят", "шістдесяти", "sixty"),
+    70: ("сімдесят", "сімдесяти", "seventy"),
+    80: ("вісімдесят", "вісімдесяти", "eighty"),
+    90: ("дев'яносто", "ninety"),
+}.items():
+    for _f in _forms:
+        _TENS[_f] = _v
+_HUNDREDS: Final[dict[str, int]] = {
+    "сто": 100, "ста": 100, "hundred": 100, "двісті": 200, "двохсот": 200, "триста": 300,
+    "трьохсот": 300, "чотириста": 400, "чотирьохсот": 400, "п'ятсот": 500, "п'ятисот": 500,
+    "шістсот": 600, "сімсот": 700, "вісімсот": 800, "дев'ятсот": 900,
+}
+MULTIPLIERS: Final[dict[str, int]] = {
+    "тис": 1000, "тис.": 1000, "тисяча": 1000, "тисячі": 1000, "тисяч": 1000, "тисячу": 1000,
+    "тисячами": 1000, "тыс": 1000, "тысяч": 1000, "тысячи": 1000, "thousand": 1000, "k": 1000,
+    "млн": 1_000_000, "мільйон": 1_000_000, "мільйона": 1_000_000, "мільйонів": 1_000_000,
+    "million": 1_000_000,
+}
+
+WORD_VALUES: Final[dict[str, int]] = {**_UNITS_UK, **_TENS, **_HUNDREDS}
+
+_DIGITS = re.compile(
+    r"(?<![\w.,:/№#-])(\d{1,3}(?:[ ,]\d{3})+(?![\d,.:]\d)|\d+(?:[.,]\d+)?)(?![\w:]|-(?:[а-яіїєa-z]))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number found in normalised text: its value and where it stands."""
+
+    value: int
+    start: int
+    end: int
+    is_word: bool = False
+
+
+def _digits_value(raw: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[ ,]\d{3})+", raw):
+        return float(raw.replace(" ", "").replace(",", ""))
+    return float(raw.replace(",", "."))
+
+
+_WORD = re.compile(r"[a-zа-яіїєґё']+(?:-[a-zа-яіїєґё']+)?")
+
+
+def find_numbers(norm: str) -> list[Number]:
+    """Every cardinal in the normalised text, multipliers applied ("12 тис." → 12000).
+
+    Digits glued to letters or hyphens ("Х-101", "62-річна", "№79", "08:30") are not numbers
+    of anything, so they are left out here; ages and dates are filtered by the callers, which
+    know the words around.
+    """
+    found: list[Number] = []
+    for m in _DIGITS.finditer(norm):
+        value = _digits_value(m.group(1))
+        end = m.end()
+        mult = re.match(r"\s*(тисяч[іау]?|тис\.?|тысяч[иа]?|тыс\.?|млн\.?|мільйон[аів]*|thousand|million|k\b)", norm[end:])
+        if mult:
+            key = mult.group(1).rstrip(".")
+            value *= MULTIPLIERS.get(key, MULTIPLIERS.get(key + ".", 1000))
+            end += mult.end()
+        if value == int(value):
+            found.append(Number(int(value), m.start(), end))
+    found.extend(_word_numbers(norm))
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def _word_numbers(norm: str) -> list[Number]:
+    out: list[Number] = []
+    words = list(_WORD.finditer(norm))
+    i = 0
+    while i < len(words):
+        parts = words[i].group(0).split("-")
+        if all(p in WORD_VALUES for p in parts) and not (len(parts) == 1 and parts[0] in ("one",)):
+            total = sum(WORD_VALUES[p] for p in parts)
+            start, end = words[i].start(), words[i].end()
+            j = i + 1
+            # "двадцять два", "сто двадцять п'ять", "two hundred", "п'ять тисяч"
+            while j < len(words) and words[j].start() - end <= 2:
+                w = words[j].group(0)
+                if w in WORD_VALUES and WORD_VALUES[w] < total and total >= 20:
+                    total += WORD_VALUES[w]
+                elif w in ("hundred",):
+                    total *= 100
+                elif w in MULTIPLIERS and w not in ("k",):
+                    total *= MULTIPLIERS[w]
+                elif w == "and" and total >= 100:
+                    pass
+                else:
+                    break
+                end = words[j].end()
+                j += 1
+            out.append(Number(total, start, end, is_word=True))
+            i = j
+            continue
+        if parts[0] == "one" and len(parts) == 1:
+            out.append(Number(1, words[i].start(), words[i].end(), is_word=True))
+        i += 1
+    return out

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs Sitrep with its test extras into ./.venv (created if missing), makes sure the local
+# PostgreSQL is up, then runs the linters, the type checker and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import bot, storage, handlers, telegram, sqlmodel, pymorphy3" # the install really happened
+if [ -f scripts/ensure_postgres.sh ]; then bash scripts/ensure_postgres.sh; fi
+echo "== ruff check"; .venv/bin/ruff check bot handlers storage tests scripts benchmarks
+echo "== ruff format --check"; .venv/bin/ruff format --check bot handlers storage tests scripts benchmarks
+echo "== mypy"; .venv/bin/mypy bot handlers storage
+echo "== pytest"; .venv/bin/python -m pytest "$@"
