@@ -1,0 +1,302 @@
+"""Client for t.me public channel previews (``/s/<username>``).
+
+``TelegramWebSource.fetch_new`` never sleeps: on a failure it records the failure in the
+channel's :class:`Backoff` and raises a :class:`SourceError` carrying ``retry_at`` (seconds
+since the epoch, by the injected clock) so that the poller can schedule the channel again
+without stalling any other channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Self
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.sources.tme_html import ChannelPost, ParsedPage, parse_channel_page
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://t.me"
+USER_AGENT = "SitrepBot/0.1 (+https://github.com/sitrep-ua/sitrep)"
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=30)
+
+Clock = Callable[[], float]
+Rand = Callable[[], float]
+
+
+class Backoff:
+    """Per-channel exponential backoff with full jitter.
+
+    The n-th consecutive failure (n from 0) waits ``uniform(0, min(cap, base * 2**n))``,
+    but at least ``floor`` seconds and at least any server-given ``Retry-After``.
+    """
+
+    def __init__(
+        self,
+        *,
+        base: float = 5.0,
+        cap: float = 900.0,
+        floor: float = 1.0,
+        clock: Clock = time.time,
+        rand: Rand = random.random,
+    ) -> None:
+        self.base, self.cap, self.floor = base, cap, floor
+        self._clock, self._rand = clock, rand
+        self.attempts = 0
+        self.retry_at: float | None = None
+
+    def ceiling(self, attempt: int) -> float:
+        return max(self.floor, min(self.cap, self.base * 2.0 ** min(attempt, 60)))
+
+    def delay(self, attempt: int) -> float:
+        return max(self.floor, self._rand() * self.ceiling(attempt))
+
+    def failure(self, retry_after: float | None = None) -> float:
+        """Record a failure; return the absolute time before which not to retry."""
+        wait = self.delay(self.attempts)
+        if retry_after is not None:
+            wait = max(wait, retry_after)
+        self.attempts += 1
+        self.retry_at = self._clock() + wait
+        return self.retry_at
+
+    def success(self) -> None:
+        self.attempts = 0
+        self.retry_at = None
+
+
+class SourceError(Exception):
+    """A fetch failed; do not poll the channel again before ``retry_at``."""
+
+    def __init__(self, username: str, message: str, retry_at: float) -> None:
+        super().__init__(f"{username}: {message}")
+        self.username, self.message, self.retry_at = username, message, retry_at
+
+
+class TransientError(SourceError):
+    """Timeout, connection failure or 5xx."""
+
+
+class RateLimited(TransientError):
+    """HTTP 429; ``retry_after`` is what the server asked for (seconds), if anything."""
+
+    def __init__(
+        self, username: str, message: str, retry_at: float, retry_after: float | None
+    ) -> None:
+        super().__init__(username, message, retry_at)
+        self.retry_after = retry_after
+
+
+class PreviewDisabled(SourceError):
+    """The channel has no public preview (t.me redirects /s/<name> to /<name>)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    posts: list[ChannelPost]  # ascending by id: new ones, plus recently edited ones
+    reached_last_seen: bool  # the pages reached back to last_seen_id (or the channel start)
+    gap: bool  # paging stopped at max_pages before reaching last_seen_id
+    pages: int = 1
+    highest_id: int | None = None
+    skipped: int = 0
+    new_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class TelegramWebSource:
+    def __init__(
+        self,
+        client: httpx.AsyncClient | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        edit_window: int = 50,
+        max_retry_after: float = 3600.0,
+        preview_disabled_recheck: float = 6 * 3600.0,
+        backoff_base: float = 5.0,
+        backoff_cap: float = 900.0,
+        backoff_floor: float = 1.0,
+        clock: Clock = time.time,
+        rand: Rand = random.random,
+    ) -> None:
+        self._owns_client = client is None
+        self._client = client or httpx.AsyncClient(
+            headers={"User-Agent": USER_AGENT},
+            timeout=DEFAULT_TIMEOUT,
+            limits=DEFAULT_LIMITS,
+            follow_redirects=False,
+        )
+        self.base_url = base_url.rstrip("/")
+        self.edit_window = edit_window
+        self.max_retry_after = max_retry_after
+        self.preview_disabled_recheck = preview_disabled_recheck
+        self._backoff_args = {"base": backoff_base, "cap": backoff_cap, "floor": backoff_floor}
+        self._clock, self._rand = clock, rand
+        self._backoffs: dict[str, Backoff] = {}
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    def backoff(self, username: str) -> Backoff:
+        key = username.lower()
+        if key not in self._backoffs:
+            self._backoffs[key] = Backoff(**self._backoff_args, clock=self._clock, rand=self._rand)
+        return self._backoffs[key]
+
+    async def fetch_page(self, username: str, *, before: int | None = None) -> ParsedPage:
+        params = {"before": str(before)} if before is not None else None
+        html = await self._get_html(username, params)
+        return parse_channel_page(html, channel=username)
+
+    async def fetch_new(
+        self,
+        username: str,
+        last_seen_id: int,
+        max_pages: int = 5,
+        seen_digests: Mapping[int, str] | None = None,
+    ) -> FetchResult:
+        """Posts newer than ``last_seen_id`` plus recently edited ones.
+
+        An edited post with ``last_seen_id - edit_window < id <= last_seen_id`` is included
+        unless ``seen_digests`` maps its id to the digest of its current text (i.e. this
+        version was already delivered). Without ``seen_digests`` every edited post in the
+        window is included on every call.
+        """
+        page = await self.fetch_page(username)
+        pages = [page]
+        lowest = page.lowest_id
+        reached = lowest is None or lowest <= last_seen_id + 1
+        if last_seen_id > 0:
+            while not reached and len(pages) < max_pages:
+                assert lowest is not None
+                older = await self.fetch_page(username, before=lowest)
+                pages.append(older)
+                if older.lowest_id is None or older.lowest_id >= lowest:
+                    reached = True  # start of the channel (or no progress): nothing older
+                    break
+                lowest = older.lowest_id
+                reached = lowest <= last_seen_id + 1
+        self.backoff(username).success()
+
+        by_id: dict[int, ChannelPost] = {}
+        for p in pages:
+            for post in p.posts:
+                by_id[post.message_id] = post
+        new_ids = frozenset(i for i in by_id if i > last_seen_id)
+        edit_floor = last_seen_id - self.edit_window
+        chosen: list[ChannelPost] = []
+        for i in sorted(by_id):
+            post = by_id[i]
+            if i in new_ids or (
+                post.edited
+                and i > edit_floor
+                and (seen_digests is None or seen_digests.get(i) != post.digest)
+            ):
+                chosen.append(post)
+        gap = last_seen_id > 0 and not reached
+        highest = max((p.highest_id for p in pages if p.highest_id is not None), default=None)
+        result = FetchResult(
+            posts=chosen,
+            reached_last_seen=reached and last_seen_id > 0,
+            gap=gap,
+            pages=len(pages),
+            highest_id=highest,
+            skipped=sum(p.skipped for p in pages),
+            new_ids=new_ids,
+        )
+        if gap:
+            logger.warning(
+                "tme.gap",
+                extra={"channel": username, "last_seen_id": last_seen_id, "pages": len(pages)},
+            )
+        logger.debug(
+            "tme.fetched",
+            extra={
+                "channel": username,
+                "pages": len(pages),
+                "posts": len(chosen),
+                "new": len(new_ids),
+                "skipped": result.skipped,
+            },
+        )
+        return result
+
+    async def _get_html(self, username: str, params: dict[str, str] | None) -> str:
+        url = f"{self.base_url}/s/{username}"
+        backoff = self.backoff(username)
+        try:
+            resp = await self._client.get(url, params=params, headers={"Accept-Language": "en"})
+            if resp.is_redirect:
+                target = urljoin(str(resp.request.url), resp.headers.get("location", ""))
+                path = urlsplit(target).path.rstrip("/")
+                if path.lower() != f"/s/{username}".lower():
+                    retry_at = self._clock() + self.preview_disabled_recheck
+                    backoff.retry_at = retry_at
+                    logger.info("tme.preview_disabled", extra={"channel": username})
+                    raise PreviewDisabled(username, "public preview disabled", retry_at)
+                # Canonical spelling of the same preview page: follow once.
+                resp = await self._client.get(target, headers={"Accept-Language": "en"})
+            if resp.status_code == 429:
+                retry_after = parse_retry_after(resp.headers.get("retry-after"), self._clock())
+                if retry_after is not None:
+                    retry_after = min(retry_after, self.max_retry_after)
+                retry_at = backoff.failure(retry_after)
+                logger.warning(
+                    "tme.rate_limited",
+                    extra={"channel": username, "retry_after": retry_after, "retry_at": retry_at},
+                )
+                raise RateLimited(username, "HTTP 429", retry_at, retry_after)
+            if resp.status_code == 200:
+                return resp.text
+            status = resp.status_code
+        except httpx.TimeoutException as exc:
+            message = f"timeout ({type(exc).__name__})"
+            status = None
+        except httpx.TransportError as exc:
+            message = f"transport error ({type(exc).__name__})"
+            status = None
+        else:
+            message = f"HTTP {status}"
+        retry_at = backoff.failure()
+        logger.warning(
+            "tme.fetch_failed",
+            extra={"channel": username, "error": message, "attempts": backoff.attempts},
+        )
+        if status is None or status >= 500 or status in (301, 302, 303, 307, 308, 408):
+            raise TransientError(username, message, retry_at)
+        raise SourceError(username, message, retry_at)

@@ -1,0 +1,207 @@
+"""Parse t.me/s/<username> public preview pages into :class:`ChannelPost` records.
+
+The page structure follows what public scrapers rely on (see ``tests/standins/tme_server.py``
+for a rendered example). Parsing is done with selectolax; a malformed message element is
+skipped with a structured warning and the rest of the page still parses. Truncated HTML is
+parsed as far as it goes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+logger = logging.getLogger(__name__)
+
+CANONICAL_BASE = "https://t.me"
+
+# Inline elements whose content never belongs to the visible message text.
+_SKIP_TAGS = frozenset({"script", "style", "template", "noscript"})
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPost:
+    channel: str
+    message_id: int
+    published_at: datetime  # timezone-aware
+    text: str
+    edited: bool
+    forwarded_from: str | None  # origin username (or display name if the origin is not a link)
+    url: str
+
+    @property
+    def digest(self) -> str:
+        """Short stable digest of the text, used to notice edits."""
+        return hashlib.blake2s(self.text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    posts: list[ChannelPost]  # ascending by message_id
+    lowest_id: int | None  # over every element with a readable data-post, even skipped ones
+    highest_id: int | None
+    skipped: int = 0
+    ids: frozenset[int] = field(default_factory=frozenset)
+
+
+class MalformedPost(ValueError):
+    """A message element could not be turned into a post."""
+
+
+def parse_channel_page(html: str, *, channel: str | None = None) -> ParsedPage:
+    """Parse a public preview page. ``channel`` is used only for log context."""
+    tree = LexborHTMLParser(html)
+    posts: dict[int, ChannelPost] = {}
+    ids: set[int] = set()
+    skipped = 0
+    for node in tree.css("div.tgme_widget_message"):
+        data_post = node.attributes.get("data-post") or ""
+        try:
+            post_channel, message_id = _split_data_post(data_post)
+        except MalformedPost as exc:
+            skipped += 1
+            _warn_skip(channel, data_post, str(exc))
+            continue
+        ids.add(message_id)
+        if "service_message" in (node.attributes.get("class") or ""):
+            continue
+        try:
+            post = _parse_message(node, post_channel, message_id)
+        except MalformedPost as exc:
+            skipped += 1
+            _warn_skip(channel, data_post, str(exc))
+            continue
+        posts[message_id] = post
+    ordered = [posts[k] for k in sorted(posts)]
+    return ParsedPage(
+        posts=ordered,
+        lowest_id=min(ids) if ids else None,
+        highest_id=max(ids) if ids else None,
+        skipped=skipped,
+        ids=frozenset(ids),
+    )
+
+
+def _warn_skip(channel: str | None, data_post: str, reason: str) -> None:
+    logger.warning(
+        "tme.post_skipped",
+        extra={"channel": channel, "data_post": data_post[:80], "reason": reason},
+    )
+
+
+def _split_data_post(data_post: str) -> tuple[str, int]:
+    name, sep, raw_id = data_post.strip().rpartition("/")
+    if not sep or not name:
+        raise MalformedPost("data-post without channel/id")
+    try:
+        message_id = int(raw_id)
+    except ValueError:
+        raise MalformedPost("data-post id is not an integer") from None
+    if message_id <= 0:
+        raise MalformedPost("data-post id is not positive")
+    return name, message_id
+
+
+def _parse_message(node: LexborNode, channel: str, message_id: int) -> ChannelPost:
+    time_node = node.css_first("a.tgme_widget_message_date > time[datetime]")
+    if time_node is None:
+        raise MalformedPost("no time element")
+    raw_dt = time_node.attributes.get("datetime") or ""
+    try:
+        published_at = datetime.fromisoformat(raw_dt)
+    except ValueError:
+        raise MalformedPost("unparseable datetime") from None
+    if published_at.tzinfo is None or published_at.utcoffset() is None:
+        raise MalformedPost("datetime without offset")
+
+    text_node = _message_text_node(node)
+    text = _extract_text(text_node) if text_node is not None else ""
+
+    edited = False
+    meta = node.css_first("span.tgme_widget_message_meta")
+    if meta is not None:
+        # Only the meta span's own text ("edited "), not the time label inside the link.
+        own = "".join(
+            c.text_content or "" for c in meta.iter(include_text=True) if c.tag == "-text"
+        )
+        edited = "edited" in own.lower()
+
+    return ChannelPost(
+        channel=channel,
+        message_id=message_id,
+        published_at=published_at,
+        text=text,
+        edited=edited,
+        forwarded_from=_forwarded_from(node),
+        url=f"{CANONICAL_BASE}/{channel}/{message_id}",
+    )
+
+
+def _message_text_node(node: LexborNode) -> LexborNode | None:
+    found = node.css_first("div.tgme_widget_message_text.js-message_text")
+    if found is not None:
+        return found
+    # Fallback for markup without the js- class: skip the quoted text of replies.
+    for cand in node.css("div.tgme_widget_message_text"):
+        if not _inside(cand, node, "tgme_widget_message_reply"):
+            return cand
+    return None
+
+
+def _inside(node: LexborNode, stop: LexborNode, cls: str) -> bool:
+    cur = node.parent
+    while cur is not None and cur.mem_id != stop.mem_id:
+        if cls in (cur.attributes.get("class") or "").split():
+            return True
+        cur = cur.parent
+    return False
+
+
+def _forwarded_from(node: LexborNode) -> str | None:
+    box = node.css_first(".tgme_widget_message_forwarded_from")
+    if box is None:
+        return None
+    name = box.css_first(".tgme_widget_message_forwarded_from_name")
+    if name is None:
+        label = box.text(deep=True, strip=True)
+        return label.removeprefix("Forwarded from").strip() or None
+    href = name.attributes.get("href") or ""
+    parts = [p for p in urlsplit(href).path.split("/") if p]
+    if parts and parts[0] == "s":
+        parts = parts[1:]
+    if parts:
+        return parts[0]
+    return name.text(deep=True, strip=True) or None
+
+
+def _extract_text(node: LexborNode) -> str:
+    out: list[str] = []
+    _walk(node, out)
+    lines = [line.rstrip() for line in "".join(out).replace("\xa0", " ").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _walk(node: LexborNode, out: list[str]) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            out.append(child.text_content or "")
+        elif tag == "br":
+            out.append("\n")
+        elif tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
+            pass
+        elif tag == "i" and "emoji" in (child.attributes.get("class") or "").split():
+            out.append(child.text(deep=True))
+        else:
+            if tag in ("blockquote", "pre", "div", "p") and out and not out[-1].endswith("\n"):
+                out.append("\n")
+            _walk(child, out)
+            if tag in ("blockquote", "pre", "div", "p"):
+                out.append("\n")
+        child = child.next
