@@ -1,0 +1,160 @@
+"""Outbox: durable, deduplicated queue of messages to send.
+
+Lifecycle: ``pending`` → (:func:`claim_due`) ``sending`` → :func:`mark_sent` ``sent`` |
+:func:`mark_retry` ``failed`` (claimable again at ``next_attempt_at``) | :func:`mark_dead`
+``dead``. A crash leaves rows in ``sending``; :func:`requeue_stale_sending` puts them back
+(delivery is at-least-once). Run :func:`claim_due` in its own short transaction so the claim is
+visible to other claimers as soon as it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.crud._util import dialect_name, insert_for, now_or, short_error
+from storage.models import Outbox
+from storage.types import as_utc
+
+CLAIMABLE = ("pending", "failed")
+_CHUNK = 500  # rows per INSERT; keeps SQLite under its bound-parameter limit
+
+
+def dedup_key(event_id: int, chat_id: int, happening: str | None = None) -> str:
+    """``"<event>:<chat>"``, or ``"<happening>:<chat>"`` to dedup across events/posts."""
+    return f"{happening if happening is not None else event_id}:{chat_id}"
+
+
+def enqueue(
+    session: Session,
+    event_id: int,
+    chat_ids: Iterable[int],
+    *,
+    happening: str | None = None,
+    not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """Queue the event for each chat, skipping (chat, key) pairs already queued.
+
+    Idempotent through the unique ``dedup_key`` (``INSERT … ON CONFLICT DO NOTHING``). Pass
+    ``happening`` (e.g. "air_alert:UA-74:2025-11-25T10:00") to dedup one real-world happening
+    reported by several posts. Returns the ids of the rows actually inserted.
+    """
+    stamp = now_or(now)
+    due = as_utc(not_before) if not_before is not None else stamp
+    rows = [
+        {
+            "event_id": event_id,
+            "chat_id": chat_id,
+            "dedup_key": dedup_key(event_id, chat_id, happening),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": due,
+            "created_at": stamp,
+        }
+        for chat_id in dict.fromkeys(chat_ids)
+    ]
+    inserted: list[int] = []
+    for start in range(0, len(rows), _CHUNK):
+        stmt = (
+            insert_for(session, Outbox)
+            .values(rows[start : start + _CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(col(Outbox.id))
+        )
+        inserted.extend(session.execute(stmt).scalars().all())
+    return sorted(inserted)
+
+
+def claim_due(session: Session, limit: int, now: datetime | None = None) -> list[Outbox]:
+    """Atomically move up to ``limit`` due rows to ``sending`` and return them, oldest due first.
+
+    One ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``; on PostgreSQL the inner select
+    uses ``FOR UPDATE SKIP LOCKED`` so concurrent claimers take disjoint rows without waiting,
+    on SQLite the statement runs under the database write lock. ``attempts`` is incremented.
+    """
+    stamp = now_or(now)
+    due = (
+        select(Outbox.id)
+        .where(col(Outbox.status).in_(CLAIMABLE), col(Outbox.next_attempt_at) <= stamp)
+        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        .limit(limit)
+    )
+    if dialect_name(session) == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        update(Outbox)
+        .where(col(Outbox.id).in_(due.scalar_subquery()), col(Outbox.status).in_(CLAIMABLE))
+        .values(status="sending", claimed_at=stamp, attempts=col(Outbox.attempts) + 1)
+        .returning(Outbox)
+    )
+    claimed = list(
+        session.execute(stmt, execution_options={"populate_existing": True}).scalars().all()
+    )
+    claimed.sort(key=lambda row: (row.next_attempt_at, row.id or 0))
+    return claimed
+
+
+def _set(session: Session, outbox_id: int, **values: object) -> bool:
+    result = session.execute(
+        update(Outbox).where(col(Outbox.id) == outbox_id).values(values),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def mark_sent(
+    session: Session,
+    outbox_id: int,
+    telegram_message_id: int | None,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Delivered; keep the Telegram message id for later edits."""
+    return _set(
+        session,
+        outbox_id,
+        status="sent",
+        telegram_message_id=telegram_message_id,
+        sent_at=now_or(now),
+        last_error=None,
+    )
+
+
+def mark_retry(
+    session: Session, outbox_id: int, next_at: datetime, error: str | BaseException | None = None
+) -> bool:
+    """Failed for now; claimable again from ``next_at``."""
+    return _set(
+        session,
+        outbox_id,
+        status="failed",
+        next_attempt_at=as_utc(next_at),
+        last_error=short_error(error),
+    )
+
+
+def mark_dead(session: Session, outbox_id: int, error: str | BaseException | None = None) -> bool:
+    """Give up on this row."""
+    return _set(session, outbox_id, status="dead", last_error=short_error(error))
+
+
+def requeue_stale_sending(
+    session: Session, older_than: datetime, *, now: datetime | None = None
+) -> int:
+    """Put rows claimed before ``older_than`` and never finished back to ``pending``, due now."""
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.status) == "sending", col(Outbox.claimed_at) < older_than)
+        .values(status="pending", next_attempt_at=now_or(now), claimed_at=None),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def get_outbox(session: Session, outbox_id: int) -> Outbox | None:
+    """One outbox row."""
+    return session.get(Outbox, outbox_id)

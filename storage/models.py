@@ -1,0 +1,203 @@
+"""SQLModel tables of Sitrep.
+
+Schema changes go through Alembic (``storage/migrations``); ``tests/test_storage_migrations``
+checks that the migrated schema matches these models exactly. Timestamps are aware UTC
+(:class:`~storage.types.UTCDateTime`); chat ids and Telegram ids are 64-bit everywhere.
+
+There are no ORM relationships on purpose: queries live in :mod:`storage.crud` and use explicit
+joins, and child rows are removed by ``ON DELETE CASCADE`` in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import BigIntPK, JSONDoc, UTCDateTime, utcnow
+
+# Deterministic constraint names: needed for SQLite batch migrations and readable diffs.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CHANNEL_KINDS: Final = ("air_force", "alerts", "governor", "railway", "energy", "news")
+CHAT_TYPES: Final = ("private", "group", "supergroup", "channel")
+LANGUAGES: Final = ("uk", "en")
+OUTBOX_STATUSES: Final = ("pending", "sending", "sent", "failed", "dead")
+# Chat.topics is a bitmask over this tuple: bit i set <=> TOPICS[i] wanted.
+TOPICS: Final = (
+    "air_alerts",
+    "drones_missiles",
+    "shelling_explosions",
+    "casualties_damage",
+    "power",
+    "rail",
+)
+ALL_TOPICS_MASK: Final = (1 << len(TOPICS)) - 1
+
+REGION_LEN: Final = 8  # "UA" or "UA-74"
+ERROR_LEN: Final = 500
+
+
+class Channel(SQLModel, table=True):
+    """A Telegram channel we poll. ``username`` is stored lowercased without ``@``."""
+
+    __tablename__ = "channels"
+    __table_args__ = (CheckConstraint("username = lower(username)", name="username_lower"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    username: str = Field(sa_type=String(64), unique=True)
+    kind: str = Field(sa_type=String(16))
+    default_region: str | None = Field(default=None, sa_type=String(REGION_LEN))
+    title: str = Field(default="", sa_type=String(256))
+    enabled: bool = True
+    confirmed: bool = False
+    poll_interval_s: int = 60
+    last_seen_id: int = Field(default=0, sa_type=BigInteger)
+    last_poll_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_poll_ok: bool | None = None
+    last_error: str | None = Field(default=None, sa_type=String(ERROR_LEN))
+    consecutive_errors: int = 0
+    last_post_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Post(SQLModel, table=True):
+    """One channel message; ``version`` starts at 1 and is bumped whenever the text changes."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("channel_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    channel_id: int = Field(
+        sa_type=BigInteger, foreign_key="channels.id", ondelete="CASCADE", nullable=False
+    )
+    message_id: int = Field(sa_type=BigInteger)
+    published_at: datetime = Field(sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    text: str = Field(sa_type=Text)
+    content_hash: str = Field(sa_type=String(64))
+    forwarded_from: str | None = Field(default=None, sa_type=String(256))
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    parsed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1
+
+
+class Event(SQLModel, table=True):
+    """One happening of one kind in a post (at most one per kind per post).
+
+    ``regions`` is kept both here (for display) and in :class:`EventRegion` (for indexed
+    lookups). The unique (post_id, kind) constraint also serves as the index on ``post_id``.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("post_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    post_id: int = Field(
+        sa_type=BigInteger, foreign_key="posts.id", ondelete="CASCADE", nullable=False
+    )
+    kind: str = Field(sa_type=String(32))
+    regions: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    counts: dict[str, int] = Field(default_factory=dict, sa_type=JSONDoc)
+    summary: str = Field(default="", sa_type=Text)
+    places: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONDoc)
+    occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventRegion(SQLModel, table=True):
+    """(event, region) pairs with ``kind``/``occurred_at`` copied for the lookup indexes."""
+
+    __tablename__ = "event_regions"
+    __table_args__ = (
+        Index("ix_event_regions_region_kind_occurred", "region", "kind", "occurred_at"),
+        Index("ix_event_regions_region_occurred", "region", "occurred_at"),
+    )
+
+    event_id: int = Field(
+        sa_type=BigInteger, foreign_key="events.id", ondelete="CASCADE", primary_key=True
+    )
+    region: str = Field(sa_type=String(REGION_LEN), primary_key=True)
+    kind: str = Field(sa_type=String(32))
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Chat(SQLModel, table=True):
+    """A chat that talked to the bot. ``id`` is the Telegram chat id.
+
+    Quiet hours are minutes since local midnight (``quiet_start`` may exceed ``quiet_end`` to wrap
+    midnight); both ``None`` means no quiet hours. ``digest_time`` is "HH:MM" or ``None`` for
+    no digest. ``topics`` is a bitmask over :data:`TOPICS`.
+    """
+
+    __tablename__ = "chats"
+    __table_args__ = (
+        CheckConstraint("quiet_start >= 0 AND quiet_start < 1440", name="quiet_start_range"),
+        CheckConstraint("quiet_end >= 0 AND quiet_end < 1440", name="quiet_end_range"),
+    )
+
+    id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    type: str = Field(sa_type=String(16))
+    language: str = Field(default="uk", sa_type=String(2))
+    active: bool = True
+    quiet_start: int | None = Field(default=None, sa_type=Integer)
+    quiet_end: int | None = Field(default=None, sa_type=Integer)
+    digest_time: str | None = Field(default="08:00", sa_type=String(5))
+    topics: int = ALL_TOPICS_MASK
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Subscription(SQLModel, table=True):
+    """A chat's interest in one region; the primary key is (chat_id, region)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_region_chat", "region", "chat_id"),)
+
+    chat_id: int = Field(
+        sa_type=BigInteger, foreign_key="chats.id", ondelete="CASCADE", primary_key=True
+    )
+    region: str = Field(sa_type=String(REGION_LEN), primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Outbox(SQLModel, table=True):
+    """One message to deliver: (event, chat), made unique by ``dedup_key``.
+
+    Lifecycle: pending → sending (claimed) → sent | failed (retry at ``next_attempt_at``) | dead.
+    ``attempts`` counts claims; ``claimed_at`` lets a restart requeue rows stuck in ``sending``.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed', 'dead')", name="status_valid"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    # Both foreign keys are indexed so cascading deletes of events/chats don't scan the outbox.
+    event_id: int = Field(
+        sa_type=BigInteger, foreign_key="events.id", ondelete="CASCADE", nullable=False, index=True
+    )
+    chat_id: int = Field(
+        sa_type=BigInteger, foreign_key="chats.id", ondelete="CASCADE", nullable=False, index=True
+    )
+    dedup_key: str = Field(sa_type=String(128), unique=True)
+    status: str = Field(default="pending", sa_type=String(16))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    last_error: str | None = Field(default=None, sa_type=String(ERROR_LEN))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
