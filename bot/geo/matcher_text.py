@@ -1,0 +1,62 @@
+"""Length-preserving normalisation and word tokens shared by the build script and the matcher.
+
+Offsets found in the normalised text are offsets in the original, so mentions can point back at
+the clause they came from. Keys (``normalise_key``) are the same token stream joined by " " (or "-"
+where the words were hyphenated), so build-time surfaces and run-time n-grams compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+
+_APOSTROPHES = "'’ʼ`′‘ʹ´"
+_LOOKALIKE = str.maketrans("aceiopxykhbmt", "асеіорхукнвмт")
+_CHARMAP = str.maketrans(
+    {**{a: "'" for a in _APOSTROPHES}, "ё": "е", "–": "-", "—": "-", "−": "-", "‑": "-", "‐": "-"}
+)
+_CYR = re.compile(r"[а-яіїєґ]")
+_LATIN_WORD = re.compile(r"[a-zа-яіїєґ']*[a-z][a-zа-яіїєґ']*")
+WORD = re.compile(r"[0-9a-zа-яіїєґ]+(?:'[0-9a-zа-яіїєґ]+)*")
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # "İ" and a few others grow when lowered
+        low = "".join(ch.lower()[:1] or ch for ch in text)
+    return low
+
+
+def _fix_lookalikes(m: re.Match[str]) -> str:
+    w = m.group(0)
+    return w.translate(_LOOKALIKE) if _CYR.search(w) else w
+
+
+def normalise(text: str) -> str:
+    """Lower case, one apostrophe, ASCII hyphen, ё→е, Latin look-alikes in Cyrillic words; same length."""
+    low = _lower(text).translate(_CHARMAP)
+    return _LATIN_WORD.sub(_fix_lookalikes, low)
+
+
+def words(norm: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, hyphen_before) for each word of normalised text."""
+    out: list[tuple[int, int, str, bool]] = []
+    prev_end = -2
+    for m in WORD.finditer(norm):
+        s = m.start()
+        out.append((s, m.end(), m.group(0), s == prev_end + 1 and norm[prev_end] == "-"))
+        prev_end = m.end()
+    return out
+
+
+def join_words(ws: list[tuple[int, int, str, bool]]) -> str:
+    """Key of a run of words: joined by "-" where hyphenated in the text, else by a space."""
+    parts = [ws[0][2]]
+    for w in ws[1:]:
+        parts.append(("-" if w[3] else " ") + w[2])
+    return "".join(parts)
+
+
+def normalise_key(surface: str) -> str:
+    """The dictionary key of a surface form ("м. Київ" → "м київ", "Куп’янськ" → "куп'янськ")."""
+    ws = words(normalise(surface))
+    return join_words(ws) if ws else ""
