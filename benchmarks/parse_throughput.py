@@ -27,7 +27,9 @@ def startup_seconds() -> float:
         "import time; t=time.perf_counter(); from bot.parsing import parse; "
         "parse('Швидкісна ціль на Кременчук!'); print(time.perf_counter()-t)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return float(out.stdout.strip())
 
 
@@ -41,7 +43,11 @@ def main() -> None:
     startups = [startup_seconds() for _ in range(3)]
     from bot.parsing import parse
 
-    posts = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    posts = [
+        json.loads(line)
+        for line in args.corpus.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     batch = (posts * (args.posts // len(posts) + 1))[: args.posts]
     rates = []
     for run in range(args.runs):

@@ -11,25 +11,32 @@ from typing import TextIO
 from bot.parsing import parse
 
 
+def _emit(stdout: TextIO, obj: dict[str, object]) -> None:
+    stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
 def _parse_jsonl(stdin: TextIO, stdout: TextIO) -> int:
     """``sitrep parse --jsonl``: one JSON object per input line, one result line per input line."""
     for lineno, line in enumerate(stdin, 1):
         if not line.strip():
             continue
+        post: object = None
         try:
             post = json.loads(line)
-            if not isinstance(post, dict) or not isinstance(post.get("text"), str):
-                raise ValueError("expected an object with a string 'text'")
-            events = parse(
-                post["text"],
-                source_kind=post.get("source_kind") or None,
-                default_region=post.get("default_region") or None,
-            )
-            out: dict[str, object] = {"id": post.get("id"), "events": [e.to_json() for e in events]}
-        except (ValueError, TypeError) as exc:
-            ident = post.get("id") if isinstance(locals().get("post"), dict) else None
-            out = {"id": ident, "events": [], "error": f"line {lineno}: {exc}"}
-        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        except ValueError as exc:
+            _emit(stdout, {"id": None, "events": [], "error": f"line {lineno}: not JSON: {exc}"})
+            continue
+        if not isinstance(post, dict) or not isinstance(post.get("text"), str):
+            ident = post.get("id") if isinstance(post, dict) else None
+            error = f"line {lineno}: expected an object with a string 'text'"
+            _emit(stdout, {"id": ident, "events": [], "error": error})
+            continue
+        events = parse(
+            post["text"],
+            source_kind=post.get("source_kind") or None,
+            default_region=post.get("default_region") or None,
+        )
+        _emit(stdout, {"id": post.get("id"), "events": [e.to_json() for e in events]})
     return 0
 
 
@@ -40,7 +47,9 @@ def _parse_text(text: str, source_kind: str | None, region: str | None, stdout: 
     for e in events:
         stdout.write(f"• {e.summary}\n")
         if e.places:
-            stdout.write("    places: " + ", ".join(f"{p.name_uk} ({p.region})" for p in e.places) + "\n")
+            stdout.write(
+                "    places: " + ", ".join(f"{p.name_uk} ({p.region})" for p in e.places) + "\n"
+            )
         if e.weapons:
             stdout.write("    weapons: " + ", ".join(e.weapons) + "\n")
     return 0
@@ -61,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
             "administrations, railway, energy) into per-region events and pushes them to Telegram "
             "subscribers."
         ),
-        epilog="Start with `sitrep parse \"Швидкісна ціль на Кременчук!\"` to see what the parser makes of a post.",
+        epilog='Start with `sitrep parse "Швидкісна ціль на Кременчук!"` to see what the parser makes of a post.',
     )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser(
@@ -70,10 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Parse one post given as arguments or on stdin; --jsonl reads/writes JSON lines.",
     )
     p.add_argument("text", nargs="*", help="the post's text (default: read stdin)")
-    p.add_argument("--jsonl", action="store_true", help="read JSON lines {id, text, source_kind?, default_region?}")
-    p.add_argument("--source-kind", choices=["air_force", "alerts", "governor", "railway", "energy", "news"])
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read JSON lines {id, text, source_kind?, default_region?}",
+    )
+    p.add_argument(
+        "--source-kind", choices=["air_force", "alerts", "governor", "railway", "energy", "news"]
+    )
     p.add_argument("--region", help="the channel's default region, an ISO code such as UA-74")
     p.set_defaults(func=cmd_parse)
+    from bot.commands import add_commands
+
+    add_commands(sub)
     return ap
 
 
@@ -84,7 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         ap.print_help()
         return 0
-    return func(args)
+    from bot.config import ConfigError
+
+    try:
+        return func(args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -28,11 +28,14 @@ class Settings(BaseSettings):
     admin_ids: list[int] = Field(default_factory=list, description="Telegram user ids of admins")
     alerts_in_ua_token: SecretStr | None = Field(default=None, description="alerts.in.ua API token")
     bot_api_base_url: str = Field(
-        default="https://api.telegram.org/bot", description="Bot API base URL (stand-ins, local servers)"
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL (stand-ins, local servers)",
     )
     telegram_web_url: str = Field(default="https://t.me", description="Public channel preview site")
     poll_interval_s: float = Field(default=10.0, gt=0, description="Default channel poll interval")
-    alerts_poll_interval_s: float = Field(default=15.0, ge=7, description="alerts.in.ua poll interval")
+    alerts_poll_interval_s: float = Field(
+        default=15.0, ge=7, description="alerts.in.ua poll interval"
+    )
     timezone: str = Field(default="Europe/Kyiv")
     webhook_url: str | None = Field(default=None, description="Public URL; long polling when unset")
     webhook_port: int = Field(default=8443, ge=1, le=65535)

@@ -31,13 +31,14 @@ def _scorer() -> ModuleType:
 
 
 def test_dev_corpus_meets_target() -> None:
-    gold = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [
+        json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     pred = [
         {
             "id": g["id"],
             "events": [
-                e.to_json()
-                for e in parse(g["text"], g.get("source_kind"), g.get("default_region"))
+                e.to_json() for e in parse(g["text"], g.get("source_kind"), g.get("default_region"))
             ],
         }
         for g in gold

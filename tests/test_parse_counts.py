@@ -7,7 +7,9 @@ import pytest
 from bot.parsing import parse
 
 
-def counts(text: str, kind: str, source_kind: str | None = None, region: str | None = "UA-63") -> dict[str, int]:
+def counts(
+    text: str, kind: str, source_kind: str | None = None, region: str | None = "UA-63"
+) -> dict[str, int]:
     for e in parse(text, source_kind, region):
         if e.kind == kind:
             return e.counts
@@ -17,14 +19,20 @@ def counts(text: str, kind: str, source_kind: str | None = None, region: str | N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Внаслідок обстрілу загинули двоє людей, ще четверо поранені.", {"killed": 2, "injured": 4}),
+        (
+            "Внаслідок обстрілу загинули двоє людей, ще четверо поранені.",
+            {"killed": 2, "injured": 4},
+        ),
         ("Поранено п'ятеро цивільних, серед них дві дитини.", {"injured": 5}),
         ("Загинула 71-річна жінка.", {"killed": 1}),
         ("Загинули жінки 59 та 67 років.", {"killed": 1}),
         ("Ворог вбив 2 людей, поранив ще 7.", {"killed": 2, "injured": 7}),
         ("Загинули 3 жінки та 5 чоловіків.", {"killed": 8}),
         ("Кількість поранених зросла до 14.", {"injured": 14}),
-        ("Two civilians were killed and twenty-two injured in the strike.", {"killed": 2, "injured": 22}),
+        (
+            "Two civilians were killed and twenty-two injured in the strike.",
+            {"killed": 2, "injured": 22},
+        ),
         ("Russian strike killed a woman and injured her son.", {"killed": 1, "injured": 1}),
     ],
 )
@@ -41,7 +49,12 @@ def test_attack_summary_sums_missile_types_and_keeps_dates_out() -> None:
     )
     by_kind = {e.kind: e for e in parse(text, "air_force")}
     assert by_kind["missiles"].counts == {"launched": 24, "destroyed": 19}
-    assert by_kind["drones"].counts == {"launched": 310, "destroyed": 280, "hit": 16, "locations": 7}
+    assert by_kind["drones"].counts == {
+        "launched": 310,
+        "destroyed": 280,
+        "hit": 16,
+        "locations": 7,
+    }
     assert "UA" in by_kind["drones"].regions
 
 
@@ -53,7 +66,10 @@ def test_generic_total_goes_to_the_only_weapon_kind() -> None:
 def test_english_summary_with_passive_voice() -> None:
     text = "Russia launched 120 drones overnight; 98 drones were shot down, hits by 15 drones were recorded at 5 locations."
     assert counts(text, "drones", "air_force", None) == {
-        "launched": 120, "destroyed": 98, "hit": 15, "locations": 5,
+        "launched": 120,
+        "destroyed": 98,
+        "hit": 15,
+        "locations": 5,
     }
 
 

@@ -45,7 +45,9 @@ def test_kind_detected(text: str, expected: set[str]) -> None:
 
 
 def test_no_casualties_is_not_casualties() -> None:
-    assert "casualties" not in kinds("Уламки впали на подвір'я. Постраждалих немає.", region="UA-18")
+    assert "casualties" not in kinds(
+        "Уламки впали на подвір'я. Постраждалих немає.", region="UA-18"
+    )
     assert "casualties" not in kinds("A drone hit a warehouse; no one was injured.")
 
 
@@ -55,7 +57,9 @@ def test_fundraising_and_memorials_are_not_events() -> None:
 
 
 def test_still_under_alert_list_is_not_a_new_alert() -> None:
-    events = parse("🟡 11:30 Відбій тривоги в Полтавська область.\nТривога ще триває у: Сумська область, Харківська область.")
+    events = parse(
+        "🟡 11:30 Відбій тривоги в Полтавська область.\nТривога ще триває у: Сумська область, Харківська область."
+    )
     assert [(e.kind, e.regions) for e in events] == [("air_alert_end", ("UA-53",))]
 
 

@@ -91,12 +91,21 @@ async def test_pages_back_over_a_gap(tme: TmeStandin, source: TelegramWebSource)
     assert [r.query.get("before") for r in tme.requests] == [None, "51", "31"]
 
 
-async def test_gap_bounded_by_max_pages(tme: TmeStandin, source: TelegramWebSource) -> None:
+async def test_gap_beyond_bound_walks_forward_without_skipping(
+    tme: TmeStandin, source: TelegramWebSource
+) -> None:
     fill(tme, 200)
     result = await source.fetch_new("kpszsu", 5, max_pages=3)
     assert result.gap and not result.reached_last_seen
-    assert [p.message_id for p in result.posts] == list(range(141, 201))
-    assert len(tme.requests) == 3
+    # Too far behind to page back: the oldest missed posts come first, none skipped.
+    assert [p.message_id for p in result.posts] == list(range(6, 66))
+    assert len(tme.requests) == 6  # 3 pages back, then 3 forward with ?after=
+    assert [r.query.get("after") for r in tme.requests[3:]] == ["5", "25", "45"]
+    seen = [p.message_id for p in result.posts]
+    while result.gap:
+        result = await source.fetch_new("kpszsu", seen[-1], max_pages=3)
+        seen += [p.message_id for p in result.posts]
+    assert seen == list(range(6, 201))
 
 
 async def test_deleted_posts_and_channel_start(tme: TmeStandin, source: TelegramWebSource) -> None:

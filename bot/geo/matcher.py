@@ -136,9 +136,9 @@ def _tail(ws: list[Word], j: int) -> tuple[str, int] | None:
 class _Scanner:
     """One pass over a text; kept as a class only to share the token list between helpers."""
 
-    def __init__(self, g: Gazetteer, text: str, caps: bool) -> None:
+    def __init__(self, g: Gazetteer, text: str, caps: bool, norm: str | None = None) -> None:
         self.g, self.text, self.caps = g, text, caps
-        self.norm = normalise(text)
+        self.norm = normalise(text) if norm is None else norm
         self.ws = words(self.norm)
         self._caps_lines: dict[int, bool] = {}
 
@@ -204,8 +204,14 @@ class _Scanner:
     def scan(self) -> list[Mention]:
         ws, out, i = self.ws, [], 0
         mark = ""
+        text = self.text
         while i < len(ws):
             w = ws[i][2]
+            if self.caps and text[ws[i][0]].islower() and not self._capitalised(ws[i][0]):
+                # Names start with a capital (or stand in an all-caps line): skip the lookups.
+                mark = "city" if w in _CITY_MARK else "settlement" if w in _SETTLE_MARK else ""
+                i += 1
+                continue
             form = self._lookup(self.g.forms, i)
             chain = self._adj_chain(i) if w in self.g.heads or w in self.g.adjs else None
             if chain is not None and (form is None or chain[1] - i >= form[0]):
@@ -265,9 +271,14 @@ class _Scanner:
         return Mention(start, end, self.text[start:end], tuple(dict.fromkeys(cands)))
 
 
-def find_mentions(text: str, *, require_capital: bool = True) -> list[Mention]:
-    """All candidate place mentions, non-overlapping, in text order; longest match wins."""
-    return _Scanner(load(), text, require_capital).scan()
+def find_mentions(
+    text: str, *, require_capital: bool = True, norm: str | None = None
+) -> list[Mention]:
+    """All candidate place mentions, non-overlapping, in text order; longest match wins.
+
+    ``norm`` is ``matcher_text.normalise(text)`` when the caller has it already.
+    """
+    return _Scanner(load(), text, require_capital, norm).scan()
 
 
 def _rank(p: Place) -> tuple[int, int]:
@@ -328,9 +339,9 @@ def resolve(
     raions = set(context) - regions
     raion_of: dict[str, str] = {}
     for m in mentions:
-        for p in m.candidates:
-            raion_of[p.key] = _raion_code(g, p)
         settled = [p for p in m.candidates if p.level != "village"]
+        for p in settled:  # only settled places are matched by raion (villages never are)
+            raion_of[p.key] = _raion_code(g, p)
         if settled and len({p.region for p in settled}) == 1:
             regions.add(settled[0].region)
             if len(settled) == 1 and settled[0].level == "raion":

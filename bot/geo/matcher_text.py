@@ -12,7 +12,11 @@ import re
 _APOSTROPHES = "'’ʼ`′‘ʹ´"
 _LOOKALIKE = str.maketrans("aceiopxykhbmt", "асеіорхукнвмт")
 _CHARMAP = str.maketrans(
-    {**{a: "'" for a in _APOSTROPHES}, "ё": "е", "–": "-", "—": "-", "−": "-", "‑": "-", "‐": "-"}
+    {
+        **{a: "'" for a in _APOSTROPHES},
+        **{"ё": "е", "–": "-", "—": "-", "−": "-", "‑": "-", "‐": "-"},
+        **{"\u00a0": " ", "\u202f": " ", "\u2009": " "},
+    }
 )
 _CYR = re.compile(r"[а-яіїєґ]")
 _LATIN_WORD = re.compile(r"[a-zа-яіїєґ']*[a-z][a-zа-яіїєґ']*")

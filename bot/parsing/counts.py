@@ -48,11 +48,12 @@ def is_quantity(tokens: list[Token], i: int) -> bool:
     prev = tokens[i - 1].text if i > 0 else ""
     if _MONTHS.match(nxt) or _AGE_AFTER.match(nxt) or _NOT_COUNT_AFTER.match(nxt):
         return False
-    if prev in ("aged", "віком", "№", "no", "#", "року", "рік") or (prev == "та" and _age_list(tokens, i)):
+    if prev in ("aged", "віком", "№", "no", "#", "року", "рік") or (
+        prev == "та" and _age_list(tokens, i)
+    ):
         return False
-    if tok.value >= 1900 and tok.value <= 2100 and not tok.text.count(" "):
-        return False
-    return True
+    is_year = 1900 <= tok.value <= 2100 and " " not in tok.text
+    return not is_year
 
 
 def _age_list(tokens: list[Token], i: int) -> bool:
@@ -75,7 +76,9 @@ def quantity(tokens: list[Token], i: int) -> bool:
 
 # --- attack figures -------------------------------------------------------------------------
 
-_DRONE = re.compile(r"^(?:бпла|дрон|безпілотн|беспилотн|шахед|shahed|drone|uav|герань|гербер|ударних$)")
+_DRONE = re.compile(
+    r"^(?:бпла|дрон|безпілотн|беспилотн|шахед|shahed|drone|uav|герань|гербер|ударних$)"
+)
 _MISSILE = re.compile(r"^(?:ракет|missile|ballistic$|кинджал|іскандер|калібр|х-\d)")
 _GENERIC = re.compile(r"^(?:засоб|засобів|means|targets?$|цілей|цілі$|air$)")
 _MODIFIER = re.compile(
@@ -84,12 +87,22 @@ _MODIFIER = re.compile(
     r"повітряного|нападу|-|ще|понад|більше|of|the)"
 )
 MODE_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
-    (re.compile(r"^(?:збит|подавлен|знешкодж|знищен|нейтралізов|сбит|уничтож|перехопл|intercept|"
-                r"downed|neutrali|suppress|destroy)"), "destroyed"),
+    (
+        re.compile(
+            r"^(?:збит|подавлен|знешкодж|знищен|нейтралізов|сбит|уничтож|перехопл|intercept|"
+            r"downed|neutrali|suppress|destroy)"
+        ),
+        "destroyed",
+    ),
     (re.compile(r"^(?:влучанн|влучил|влучан|hits?$|struck|impact|попадан)"), "hit"),
     (re.compile(r"^(?:втрачен|lost$|локаційно)"), "lost"),
-    (re.compile(r"^(?:атакував|атакувал|атакували|запустив|запустил|випустив|випустил|застосував|"
-                r"застосувал|завдав|attacked|launched|fired|used|всього|загалом|total)"), "launched"),
+    (
+        re.compile(
+            r"^(?:атакував|атакувал|атакували|запустив|запустил|випустив|випустил|застосував|"
+            r"застосувал|завдав|attacked|launched|fired|used|всього|загалом|total)"
+        ),
+        "launched",
+    ),
 )
 _SHOT = re.compile(r"^shot$")
 
@@ -279,28 +292,30 @@ def _coordinated(tokens: list[Token], j: int, used: set[int]) -> int:
         if k + 1 >= len(tokens) or not _STOP.match(tokens[k].text):
             return extra
         n = k + 1
-        if tokens[n].value is None or not quantity(tokens, n) or n in used:
+        value = tokens[n].value
+        if value is None or not quantity(tokens, n) or n in used:
             return extra
         after = tokens[n + 1].text if n + 1 < len(tokens) else ""
         if _KILLED.match(after) or _INJURED.match(after) or not after or tokens[n + 1].is_punct:
             return extra
         used.add(n)
-        extra += tokens[n].value
-        j = k = n
-        k += 1
+        extra += value
+        j = n
+        k = n + 1
     return extra
 
 
 def _revised_figure(tokens: list[Token], tally: Tally) -> bool:
-    """"Кількість постраждалих зросла до 17": the new total replaces, it does not add."""
+    """ "Кількість постраждалих зросла до 17": the new total replaces, it does not add."""
     for i, t in enumerate(tokens):
         if not _REVISED.match(t.text):
             continue
         for j in range(i + 1, min(i + 4, len(tokens))):
-            if tokens[j].value is not None and quantity(tokens, j):
+            value = tokens[j].value
+            if value is not None and quantity(tokens, j):
                 before = [x.text for x in tokens[:i]]
                 field = "killed" if any(_KILLED.match(w) for w in before) else "injured"
-                tally["casualties"][field] = tokens[j].value
+                tally["casualties"][field] = value
                 return True
     return False
 
@@ -315,8 +330,10 @@ def casualty_figures(tokens: list[Token], tally: Tally) -> None:
     used: set[int] = set()
     cut = len(tokens)
     for k, t in enumerate(tokens):
-        if _SUBSET.match(t.text) and k + 1 < len(tokens) and tokens[k + 1].text in (
-            "них", "яких", "них:", "them", "which", "whom"
+        if (
+            _SUBSET.match(t.text)
+            and k + 1 < len(tokens)
+            and tokens[k + 1].text in ("них", "яких", "них:", "them", "which", "whom")
         ) or t.text in ("зокрема", "including"):
             cut = k
             break

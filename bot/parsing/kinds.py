@@ -7,11 +7,66 @@ Ukrainian inflection ("обстріл", "обстрілом", "обстріля�
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Final
+
+_ANCHORS: dict[int, re.Pattern[str] | None] = {}
+_PREFIX = re.compile(r"^(?:\\b|\(\?<!\[\\w'\]\))+")
+_META = "\\()[]{}?*+|.^$"
+
+
+def _plain(part: str) -> str:
+    """The literal text an alternative starts with ("" if it starts with a construct)."""
+    out: list[str] = []
+    for i, ch in enumerate(part):
+        if ch in _META:
+            if ch in "?*{" and out:
+                out.pop()  # the previous letter is optional
+            break
+        out.append(ch)
+        if i == len(part) - 1:
+            break
+    return "".join(out)
+
+
+def _literals(part: str) -> list[str] | None:
+    """Literal starts of one alternative: a word, or each word of a leading (?:a|b) group."""
+    part = _PREFIX.sub("", part, count=1)
+    if part.startswith("(?:") and ")" in part:
+        group, rest = part[3:].split(")", 1)
+        if rest.startswith("?"):
+            return _literals(rest[1:].lstrip())
+        starts = [_plain(alt) for alt in group.split("|")]
+        if all(len(x) >= 2 for x in starts):
+            return starts
+        tail = _plain(rest)
+        return [tail] if len(tail.strip()) >= 3 else None
+    lit = _plain(part)
+    return [lit] if lit and (len(lit) >= 2 or not lit.isalpha()) else None
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in parts))
+    """One pattern of alternatives, with the literal words each must start with.
+
+    Most alternatives begin with a plain stem ("бпла", "обстріл"); :func:`may_match` checks
+    those with a substring test first, which is far cheaper than running the pattern.
+    """
+    rx = re.compile("|".join(f"(?:{_PREFIX.sub('', p, count=1)})" for p in parts))
+    anchors: list[str] = []
+    for part in parts:
+        lits = _literals(part)
+        if lits is None:
+            _ANCHORS[id(rx)] = None  # an alternative without a literal start: always run
+            return rx
+        anchors.extend(lits)
+    _ANCHORS[id(rx)] = re.compile("|".join(re.escape(a) for a in dict.fromkeys(anchors)))
+    return rx
+
+
+def may_match(rx: re.Pattern[str], text: str) -> bool:
+    """False only when no alternative of ``rx`` can match ``text``."""
+    anchors = _ANCHORS.get(id(rx))
+    return anchors is None or anchors.search(text) is not None
 
 
 B = r"(?<![\w'])"  # start of a word
@@ -21,7 +76,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"тривог(?:а|у)\s*(?:!|в\b|у\b|на\b|-|$)",
         B + r"оголошен\w* тривог",
         B + r"воздушн\w* тревог[аи]\b",
-        r"\bair[- ]raid alert\b(?! is over| ended| lifted| has ended)",
+        r"\bair-raid alert\b(?! is over| ended| lifted| has ended)",
+        r"\bair raid alert\b(?! is over| ended| lifted| has ended)",
         r"\bair alert\b(?! is over| ended| lifted)",
         r"\balert (?:declared|announced|issued)\b",
         r"🔴",
@@ -37,7 +93,6 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"бпла",
         B + r"безпілотн",
         B + r"беспилотн",
-        B + r"(?:ударн\w*|ворож\w*|російськ\w*|атакуюч\w*) (?:\w+ )?дрон",
         B + r"дрон(?:а|у|ом|і|и|ів|ами|ам|ах)?\b",
         B + r"дронов",
         B + r"шахед",
@@ -81,7 +136,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"(?:уаб|фаб|умпк)\b",
         r"\bglide bombs?\b",
         r"\bguided (?:aerial )?bombs?\b",
-        r"\bair ?strikes?\b",
+        r"\bairstrikes?\b",
+        r"\bair strikes?\b",
         r"\baerial bombs?\b",
     ),
     "shelling": _rx(
@@ -164,7 +220,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         r"\bwithout (?:power|electricity|light)\b",
         r"\bblackouts?\b",
         r"\blost power\b",
-        r"\bde-?energi[sz]ed\b",
+        r"\bde-energi[sz]ed\b",
+        r"\bdeenergi[sz]ed\b",
     ),
     "outage_schedule": _rx(
         B + r"графік\w* (?:погодинн\w* |стабілізаційн\w* |планов\w* )?відключен",
@@ -179,7 +236,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
     ),
     "power_restored": _rx(
         B + r"відновил\w* (?:\w+ )?(?:електропостачанн|живленн|світло|енергопостачанн)",
-        B + r"(?:електропостачання|живлення|світло|енергопостачання) (?:\w+ )?(?:відновлен|повернул|повернут)",
+        B
+        + r"(?:електропостачання|живлення|світло|енергопостачання) (?:\w+ )?(?:відновлен|повернул|повернут)",
         B + r"відновлен\w* (?:\w+ )?(?:електропостачанн|живленн|енергопостачанн)",
         B + r"повернул\w* світло",
         B + r"(?:знову )?зі світлом",
@@ -225,8 +283,8 @@ NON_EVENT: Final = _rx(
 NEGATIONS: Final[dict[str, re.Pattern[str]]] = {
     "casualties": _rx(
         B + r"(?:постраждал|загибл|поранен|травмован)\w* (?:немає|нема|не(?:ма)? виявлено|не було)",
-        B + r"без (?:травм|постраждал|жертв|загибл|поранен)",
-        B + r"обійшлося без",
+        B + r"без (?:травм|постраждал|жертв|загибл|поранен)\w*",
+        B + r"обійшлося без \w+",
         B + r"ніхто не (?:постраждав|загинув)",
         r"\bno (?:one|body) (?:was )?(?:killed|injured|hurt)",
         r"\bno (?:casualties|injuries|deaths)",
@@ -252,6 +310,8 @@ NEGATIONS: Final[dict[str, re.Pattern[str]]] = {
     "air_alert_start": _rx(B + r"до відбою", r"\buntil the all[- ]clear"),
 }
 
+_NEGATABLE: Final = frozenset(NEGATIONS)
+
 # Text after these words lists places still under alert: not new alerts, not places of the post.
 STILL_ACTIVE: Final = _rx(
     B + r"(?:тривога )?ще трива\w*",
@@ -262,14 +322,61 @@ STILL_ACTIVE: Final = _rx(
 )
 
 
-def kinds_in(clause: str) -> set[str]:
+def candidate_kinds(text: str) -> list[str]:
+    """Kinds whose trigger words occur somewhere in the (normalised) post: a cheap pre-filter."""
+    return [kind for kind, rx in TRIGGERS.items() if may_match(rx, text)]
+
+
+def word_matches(rx: re.Pattern[str], text: str) -> list[int]:
+    """Start offsets of the matches of ``rx`` that begin a word (or begin with a symbol).
+
+    The patterns carry no look-behind for the word start (it would stop the regex engine from
+    skipping ahead by the first letter, and dominated parsing time); it is checked here.
+    """
+    out: list[int] = []
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        start = m.start()
+        prev = text[start - 1] if start else " "
+        if not (prev.isalnum() or prev in "'_") or not (
+            text[start].isalnum() or text[start] == "'"
+        ):
+            out.append(start)
+            pos = m.end() if m.end() > start else start + 1
+        else:
+            pos = start + 1
+    return out
+
+
+def kinds_by_clause(
+    norm: str, bounds: list[tuple[int, int]], candidates: list[str]
+) -> list[set[str]]:
+    """The kinds of each clause (``bounds`` are its offsets in ``norm``), negations applied.
+
+    One scan of the post per candidate kind; a clause with a hit is then checked for negations.
+    """
+    out: list[set[str]] = [set() for _ in bounds]
+    starts = [a for a, _ in bounds]
+    for kind in candidates:
+        for pos in word_matches(TRIGGERS[kind], norm):
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < bounds[i][1]:
+                out[i].add(kind)
+    for i, kinds in enumerate(out):
+        if kinds & _NEGATABLE:
+            out[i] = kinds_in(norm[bounds[i][0] : bounds[i][1]], sorted(kinds))
+    return out
+
+
+def kinds_in(clause: str, candidates: list[str] | None = None) -> set[str]:
     """The kinds whose triggers occur in one normalised clause, negations applied."""
-    found = {kind for kind, rx in TRIGGERS.items() if rx.search(clause)}
+    kinds = TRIGGERS if candidates is None else candidates
+    found = {kind for kind in kinds if word_matches(TRIGGERS[kind], clause)}
     for kind in list(found):
         neg = NEGATIONS.get(kind)
         if neg is not None and neg.search(clause):
             # A negation cancels the kind only if no other, positive trigger remains.
             stripped = neg.sub(" ", clause)
-            if not TRIGGERS[kind].search(stripped):
+            if not word_matches(TRIGGERS[kind], stripped):
                 found.discard(kind)
     return found

@@ -15,10 +15,43 @@ def _add(value: int, *forms: str) -> None:
 
 
 # Ukrainian cardinals and collectives in their common cases, Russian where it differs, English.
-_add(1, "один", "одна", "одне", "одного", "одну", "однієї", "одній", "одному", "одним", "одною",
-     "одна", "одной", "одну", "one", "single")
-_add(2, "два", "дві", "двох", "двом", "двома", "двоє", "двоїх", "обидва", "обидві", "обидвоє",
-     "обох", "две", "двое", "two", "both", "couple")
+_add(
+    1,
+    "один",
+    "одна",
+    "одне",
+    "одного",
+    "одну",
+    "однієї",
+    "одній",
+    "одному",
+    "одним",
+    "одною",
+    "одна",
+    "одной",
+    "одну",
+    "one",
+    "single",
+)
+_add(
+    2,
+    "два",
+    "дві",
+    "двох",
+    "двом",
+    "двома",
+    "двоє",
+    "двоїх",
+    "обидва",
+    "обидві",
+    "обидвоє",
+    "обох",
+    "две",
+    "двое",
+    "two",
+    "both",
+    "couple",
+)
 _add(3, "три", "трьох", "трьом", "трьома", "троє", "трое", "трех", "three")
 _add(4, "чотири", "чотирьох", "чотирьом", "чотирма", "четверо", "четыре", "четырех", "four")
 _add(5, "п'ять", "п'яти", "п'ятьох", "п'ятьма", "п'ятеро", "пять", "пятеро", "five")
@@ -50,14 +83,39 @@ for _v, _forms in {
     for _f in _forms:
         _TENS[_f] = _v
 _HUNDREDS: Final[dict[str, int]] = {
-    "сто": 100, "ста": 100, "hundred": 100, "двісті": 200, "двохсот": 200, "триста": 300,
-    "трьохсот": 300, "чотириста": 400, "чотирьохсот": 400, "п'ятсот": 500, "п'ятисот": 500,
-    "шістсот": 600, "сімсот": 700, "вісімсот": 800, "дев'ятсот": 900,
+    "сто": 100,
+    "ста": 100,
+    "hundred": 100,
+    "двісті": 200,
+    "двохсот": 200,
+    "триста": 300,
+    "трьохсот": 300,
+    "чотириста": 400,
+    "чотирьохсот": 400,
+    "п'ятсот": 500,
+    "п'ятисот": 500,
+    "шістсот": 600,
+    "сімсот": 700,
+    "вісімсот": 800,
+    "дев'ятсот": 900,
 }
 MULTIPLIERS: Final[dict[str, int]] = {
-    "тис": 1000, "тис.": 1000, "тисяча": 1000, "тисячі": 1000, "тисяч": 1000, "тисячу": 1000,
-    "тисячами": 1000, "тыс": 1000, "тысяч": 1000, "тысячи": 1000, "thousand": 1000, "k": 1000,
-    "млн": 1_000_000, "мільйон": 1_000_000, "мільйона": 1_000_000, "мільйонів": 1_000_000,
+    "тис": 1000,
+    "тис.": 1000,
+    "тисяча": 1000,
+    "тисячі": 1000,
+    "тисяч": 1000,
+    "тисячу": 1000,
+    "тисячами": 1000,
+    "тыс": 1000,
+    "тысяч": 1000,
+    "тысячи": 1000,
+    "thousand": 1000,
+    "k": 1000,
+    "млн": 1_000_000,
+    "мільйон": 1_000_000,
+    "мільйона": 1_000_000,
+    "мільйонів": 1_000_000,
     "million": 1_000_000,
 }
 
@@ -68,7 +126,7 @@ _DIGITS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Number:
     """A number found in normalised text: its value and where it stands."""
 
@@ -98,7 +156,10 @@ def find_numbers(norm: str) -> list[Number]:
     for m in _DIGITS.finditer(norm):
         value = _digits_value(m.group(1))
         end = m.end()
-        mult = re.match(r"\s*(тисяч[іау]?|тис\.?|тысяч[иа]?|тыс\.?|млн\.?|мільйон[аів]*|thousand|million|k\b)", norm[end:])
+        mult = re.match(
+            r"\s*(тисяч[іау]?|тис\.?|тысяч[иа]?|тыс\.?|млн\.?|мільйон[аів]*|thousand|million|k\b)",
+            norm[end:],
+        )
         if mult:
             key = mult.group(1).rstrip(".")
             value *= MULTIPLIERS.get(key, MULTIPLIERS.get(key + ".", 1000))
@@ -110,35 +171,48 @@ def find_numbers(norm: str) -> list[Number]:
     return found
 
 
+_ANY_WORD_NUMBER = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(sorted(map(re.escape, WORD_VALUES), key=len, reverse=True))
+    + r")(?![\w'])"
+)
+
+
 def _word_numbers(norm: str) -> list[Number]:
+    """Cardinals written as words, compounds joined: "двадцять два", "twenty-two", "п'ять тисяч"."""
+    if not _ANY_WORD_NUMBER.search(norm):
+        return []
     out: list[Number] = []
     words = list(_WORD.finditer(norm))
     i = 0
     while i < len(words):
         parts = words[i].group(0).split("-")
-        if all(p in WORD_VALUES for p in parts) and not (len(parts) == 1 and parts[0] in ("one",)):
-            total = sum(WORD_VALUES[p] for p in parts)
-            start, end = words[i].start(), words[i].end()
-            j = i + 1
-            # "двадцять два", "сто двадцять п'ять", "two hundred", "п'ять тисяч"
-            while j < len(words) and words[j].start() - end <= 2:
-                w = words[j].group(0)
-                if w in WORD_VALUES and WORD_VALUES[w] < total and total >= 20:
-                    total += WORD_VALUES[w]
-                elif w in ("hundred",):
-                    total *= 100
-                elif w in MULTIPLIERS and w not in ("k",):
-                    total *= MULTIPLIERS[w]
-                elif w == "and" and total >= 100:
-                    pass
-                else:
-                    break
-                end = words[j].end()
-                j += 1
-            out.append(Number(total, start, end, is_word=True))
-            i = j
+        if not all(p in WORD_VALUES for p in parts):
+            i += 1
             continue
-        if parts[0] == "one" and len(parts) == 1:
-            out.append(Number(1, words[i].start(), words[i].end(), is_word=True))
-        i += 1
+        total = sum(WORD_VALUES[p] for p in parts)
+        start, end = words[i].start(), words[i].end()
+        j = i + 1
+        while j < len(words) and words[j].start() - end <= 2:
+            w = words[j].group(0)
+            if w in WORD_VALUES and WORD_VALUES[w] < total and total >= 20:
+                total += WORD_VALUES[w]
+            elif w == "hundred":
+                total *= 100
+            elif w in MULTIPLIERS and w != "k":
+                total *= MULTIPLIERS[w]
+            elif not (w == "and" and total >= 100):
+                break
+            end = words[j].end()
+            j += 1
+        out.append(Number(total, start, end, is_word=True))
+        i = j
     return out
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def has_number(norm: str) -> bool:
+    """Whether the text states any number, in digits or in words (a cheap pre-check)."""
+    return bool(_DIGIT.search(norm) or _ANY_WORD_NUMBER.search(norm))

@@ -7,7 +7,8 @@ from typing import Final
 
 from bot.parsing import counts as C
 from bot.parsing.events import KINDS, NATIONWIDE, Event, PlaceRef
-from bot.parsing.kinds import NON_EVENT, STILL_ACTIVE, kinds_in
+from bot.parsing.kinds import NON_EVENT, STILL_ACTIVE, candidate_kinds, kinds_by_clause, may_match
+from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.summary import summarise
 from bot.parsing.text import Clause, clauses, normalise
@@ -40,7 +41,9 @@ _WEAPONS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
 )
 
 
-def parse(text: str, source_kind: str | None = None, default_region: str | None = None) -> list[Event]:
+def parse(
+    text: str, source_kind: str | None = None, default_region: str | None = None
+) -> list[Event]:
     """The events that one post reports (``shared/contracts/parse.md``), at most one per kind.
 
     ``source_kind`` is the channel's kind (air_force, alerts, governor, railway, energy, news);
@@ -49,28 +52,33 @@ def parse(text: str, source_kind: str | None = None, default_region: str | None 
     if not text or not text.strip():
         return []
     norm = normalise(text)
-    if NON_EVENT.search(norm):
+    candidates = candidate_kinds(norm)
+    if not candidates or (may_match(NON_EVENT, norm) and NON_EVENT.search(norm)):
         return []
-    still = STILL_ACTIVE.search(norm)
+    still = STILL_ACTIVE.search(norm) if may_match(STILL_ACTIVE, norm) else None
     cut = still.start() if still else len(norm)
     parts = clauses(norm[:cut])
-    per_clause = [kinds_in(c.text) for c in parts]
+    per_clause = kinds_by_clause(norm, [(c.start, c.end) for c in parts], candidates)
     found: set[str] = set().union(*per_clause) if per_clause else set()
     found = _post_filters(found, norm, source_kind, per_clause)
     if not found:
         return []
     located = locate(text, norm, default_region, still.start() if still else None)
     regions = _regions_by_kind(found, parts, per_clause, located, text, default_region)
-    if source_kind == "railway" and "power_outage" in found and not _named_outside_routes(
-        "power_outage", parts, per_clause, located, text
+    if (
+        source_kind == "railway"
+        and "power_outage" in found
+        and not _named_outside_routes("power_outage", parts, per_clause, located, text)
     ):
         # "a power outage on the line" is the railway's own traction supply, not consumers.
         found.discard("power_outage")
-    if source_kind == "air_force" and _SUMMARY.search(norm) or NATIONAL.search(norm[:cut]):
+    if (source_kind == "air_force" and _SUMMARY.search(norm)) or NATIONAL.search(norm[:cut]):
         for kind in found:
             regions[kind].add(NATIONWIDE)
     tally = _count(parts, per_clause, found, text, norm[:cut])
-    times = tuple(dict.fromkeys(m.group(0) for m in (*_NIGHT_OF.finditer(norm), *_TIME.finditer(norm))))
+    times = tuple(
+        dict.fromkeys(m.group(0) for m in (*_NIGHT_OF.finditer(norm), *_TIME.finditer(norm)))
+    )
     weapons = tuple(name for name, rx in _WEAPONS if rx.search(norm[:cut]))
     events: list[Event] = []
     for kind in KINDS:
@@ -144,7 +152,7 @@ def _regions_by_kind(
                 for kind in kinds & found:
                     out[kind].add(p.place.region)
     everything = {p.place.region for p in non_route}
-    for kind, regs in out.items():
+    for regs in out.values():
         if not regs:
             regs.update(everything or {default_region or NATIONWIDE})
     return out
@@ -162,9 +170,18 @@ def _named_outside_routes(
     )
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_LOWER = re.compile(r"[a-zа-яіїєґё]")
+_CAPS_RUN = re.compile(r"[A-ZА-ЯІЇЄҐЁ]{4}")
+
+
 def _is_headline(text: str, clause: Clause) -> bool:
-    letters = [ch for ch in text[clause.start : clause.end] if ch.isalpha()]
-    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+    """An all-caps line that repeats the body's totals ("ЗБИТО 430 БпЛА ТА 21 РАКЕТУ")."""
+    original = text[clause.start : clause.end]
+    if not _CAPS_RUN.search(original):
+        return False
+    letters = len(_LETTER.findall(original))
+    return letters >= 12 and len(_LOWER.findall(original)) / letters < 0.2
 
 
 def _count(
@@ -180,6 +197,10 @@ def _count(
             continue
         effective = kinds or previous
         previous = effective
+        if not effective:
+            continue  # a dateline before the first trigger states no figures
+        if "casualties" not in kinds and not has_number(clause.text):
+            continue
         tokens = tokenize(body, clause.start, clause.end)
         if found & C.WEAPON_KINDS:
             C.attack_figures(tokens, figures, kinds)

@@ -14,6 +14,7 @@ _LAUNCH_SITES: Final = re.compile(
     r"(?<!\w)(?:з|із|зі)\s+напрямк\w*|(?<!\w)пуски?\s+(?:\w+\s+){0,2}з(?!\w)|\bfrom the directions?\b"
     r"|\blaunched from\b|(?<!\w)с\s+направлени\w*|(?<!\w)звідки\b"
 )
+_LAUNCH_HINTS: Final = ("напрям", "пуск", "from", "launched", "направлен", "звідки")
 _SENTENCE_END: Final = re.compile(r"[.!?\n]")
 NATIONAL: Final = re.compile(
     r"(?<!\w)(?:вся україна|всій україні|всієї україни|по всій території|усій території|"
@@ -34,7 +35,8 @@ class Located:
 def excluded_spans(norm: str, still_active_at: int | None) -> list[tuple[int, int]]:
     """Spans of the normalised text whose places must not be taken as places of the event."""
     spans: list[tuple[int, int]] = []
-    for m in _LAUNCH_SITES.finditer(norm):
+    launch = any(w in norm for w in _LAUNCH_HINTS)
+    for m in _LAUNCH_SITES.finditer(norm) if launch else ():
         end = _SENTENCE_END.search(norm, m.end())
         spans.append((m.start(), end.start() if end else len(norm)))
     if still_active_at is not None:
@@ -42,14 +44,16 @@ def excluded_spans(norm: str, still_active_at: int | None) -> list[tuple[int, in
     return spans
 
 
-def locate(text: str, norm: str, default_region: str | None, still_active_at: int | None) -> list[Located]:
+def locate(
+    text: str, norm: str, default_region: str | None, still_active_at: int | None
+) -> list[Located]:
     """Resolved places of the post outside excluded spans, in text order."""
     spans = excluded_spans(norm, still_active_at)
 
     def inside(m: Mention) -> bool:
         return any(a <= m.start < b for a, b in spans)
 
-    mentions = [m for m in find_mentions(text) if not inside(m)]
+    mentions = [m for m in find_mentions(text, norm=norm) if not inside(m)]
     context = {default_region} if default_region else set()
     return [Located(m.start, m.end, p) for m, p in resolve(mentions, context, text)]
 

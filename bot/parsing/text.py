@@ -10,27 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_APOSTROPHES = "'’ʼ`′‘ʹ"
-# Latin letters that look like Cyrillic ones, mapped only inside otherwise Cyrillic words.
-_LOOKALIKE = str.maketrans("aceiopxykhbmt", "асеіорхукнвмт")
-_CYRILLIC = re.compile(r"[а-яіїєґё]")
-_LATIN_IN_WORD = re.compile(r"[a-zа-яіїєґё'-]*[a-z][a-zа-яіїєґё'-]*")
-_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‑": "-", "\u00a0": " ", "\u202f": " "})
+from bot.geo.matcher_text import normalise as geo_normalise
 
-
-def normalise(text: str) -> str:
-    """Lower-case, one apostrophe, ASCII dashes and spaces, look-alike letters fixed; same length."""
-    low = text.lower()
-    if len(low) != len(text):  # a few exotic code points change length when lowered
-        low = "".join(ch.lower()[0] if ch.lower() else ch for ch in text)
-    low = low.translate(_DASHES)
-    low = "".join("'" if ch in _APOSTROPHES else ch for ch in low)
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        return word.translate(_LOOKALIKE) if _CYRILLIC.search(word) else word
-
-    return _LATIN_IN_WORD.sub(fix, low)
+# One normalisation for the parser and the place matcher, so their offsets agree.
+normalise = geo_normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +27,7 @@ class Clause:
 
 # Sentence ends: . ! ? ; or a line break; but not the dot of an abbreviation or a decimal.
 _SPLIT = re.compile(r"(?<![0-9])[.!?;]+(?=\s|$)|(?<=[0-9])\.(?=\s+[^0-9\s])|\n+")
-_ABBREV = re.compile(
-    r"(?:\b(?:м|смт|с|обл|р-н|тис|млн|кв|год|хв|вул|просп|ст|пгт|no|ім|р)|\bнп)$"
-)
+_ABBREV = re.compile(r"(?:\b(?:м|смт|с|обл|р-н|тис|млн|кв|год|хв|вул|просп|ст|пгт|no|ім|р)|\bнп)$")
 
 
 def clauses(norm: str) -> list[Clause]:

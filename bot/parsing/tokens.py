@@ -10,9 +10,10 @@ from bot.parsing.numbers import find_numbers
 _TOKEN = re.compile(r"[\w'’]+(?:-[\w']+)*|[^\w\s]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
-    """``value`` is set for numbers; ``text`` is the normalised surface."""
+    """``value`` is set for numbers; ``text`` is the normalised surface. (Not frozen: a frozen
+    dataclass is several times slower to build, and the parser makes many tokens per post.)"""
 
     text: str
     start: int

@@ -156,7 +156,12 @@ class ChannelPoller:
             if interval is None:
                 return
             retry_at = outcome.retry_at
-            due = retry_at if retry_at is not None else self._clock() + interval
+            if retry_at is not None:
+                due = retry_at
+            elif outcome.gap:  # still catching up after downtime: go on at once
+                due = self._clock()
+            else:
+                due = self._clock() + interval
 
     async def _sleep_until(self, due: float) -> bool:
         """Sleep until ``due``; return True if stop was requested meanwhile."""

@@ -178,10 +178,24 @@ class TelegramWebSource:
             self._backoffs[key] = Backoff(**self._backoff_args, clock=self._clock, rand=self._rand)
         return self._backoffs[key]
 
-    async def fetch_page(self, username: str, *, before: int | None = None) -> ParsedPage:
+    async def fetch_page(
+        self, username: str, *, before: int | None = None, after: int | None = None
+    ) -> ParsedPage:
         params = {"before": str(before)} if before is not None else None
+        if after is not None:
+            params = {"after": str(after)}
         html = await self._get_html(username, params)
         return parse_channel_page(html, channel=username)
+
+    async def _walk_forward(self, username: str, cursor: int, max_pages: int) -> list[ParsedPage]:
+        pages: list[ParsedPage] = []
+        for _ in range(max_pages):
+            page = await self.fetch_page(username, after=cursor)
+            if page.highest_id is None or page.highest_id <= cursor:
+                break
+            pages.append(page)
+            cursor = page.highest_id
+        return pages
 
     async def fetch_new(
         self,
@@ -211,6 +225,12 @@ class TelegramWebSource:
                     break
                 lowest = older.lowest_id
                 reached = lowest <= last_seen_id + 1
+        if last_seen_id > 0 and not reached:
+            # Too far behind to page back to the cursor: walk forward from it instead, so the
+            # oldest missed posts come first and none is skipped; the caller polls again.
+            pages = await self._walk_forward(username, last_seen_id, max_pages)
+            newest = page.highest_id or 0
+            reached = bool(pages) and max((p.highest_id or 0) for p in pages) >= newest
         self.backoff(username).success()
 
         by_id: dict[int, ChannelPost] = {}

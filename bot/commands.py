@@ -1,0 +1,138 @@
+"""Operator sub-commands of ``sitrep`` besides parsing: the channel registry and watching sources."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings, load_settings
+from bot.pipeline import Pipeline
+from bot.registry import default_channels, seed_channels, validate_kind
+from bot.sources.telegram_web import TelegramWebSource
+from bot.watch import SourceService
+from storage import crud
+from storage.db import make_engine, session_scope
+from storage.migrate import upgrade
+
+
+def open_store() -> tuple[Settings, Engine]:
+    """Settings and a migrated engine with the default registry seeded."""
+    settings = load_settings()
+    if settings.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    seed_channels(engine, default_channels(settings.channels_file))
+    return settings, engine
+
+
+def cmd_channels(args: argparse.Namespace) -> int:
+    settings, engine = open_store()
+    action = args.action
+    with session_scope(engine) as s:
+        if action == "list":
+            for c in crud.list_channels(s):
+                state = "on " if c.enabled else "off"
+                mark = "confirmed" if c.confirmed else "CHECK USERNAME"
+                region = c.default_region or "-"
+                print(
+                    f"{state} {c.username:<24} {c.kind:<9} {region:<6} last_id={c.last_seen_id:<7} {mark}"
+                )
+            return 0
+        if action == "add":
+            crud.upsert_channel(
+                s,
+                args.username,
+                kind=validate_kind(args.kind),
+                default_region=args.region,
+                enabled=True,
+                confirmed=True,
+                poll_interval_s=args.interval,
+            )
+            print(f"added {args.username}")
+            return 0
+        if action == "remove":
+            channel = crud.get_channel_by_username(s, args.username)
+            if channel is None:
+                print(f"no channel {args.username!r}", file=sys.stderr)
+                return 1
+            channel.enabled = False
+            print(f"disabled {args.username} (its posts and events are kept)")
+            return 0
+    return asyncio.run(_check(settings, engine))  # action == "check"
+
+
+async def _check(settings: Settings, engine: Engine) -> int:
+    """Fetch each enabled channel's preview once and report reachability."""
+    base = settings.telegram_web_url
+    with session_scope(engine, readonly=True) as s:
+        names = [c.username for c in crud.list_channels(s, enabled_only=True)]
+    bad = 0
+    async with TelegramWebSource(base_url=base) as source:
+        for name in names:
+            try:
+                page = await source.fetch_page(name)
+                print(f"ok   {name:<24} {len(page.posts)} posts, newest id {page.highest_id}")
+            except Exception as exc:  # report every failure kind the same way
+                bad += 1
+                print(f"FAIL {name:<24} {type(exc).__name__}: {exc}")
+    return 1 if bad else 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Poll the channels into the database until interrupted (no Telegram bot needed)."""
+    settings, engine = open_store()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        async with httpx.AsyncClient(follow_redirects=False) as client:
+            source = TelegramWebSource(client, base_url=settings.telegram_web_url)
+            service = SourceService(
+                engine, Pipeline(engine), source, interval_override=args.interval
+            )
+            await service.start()
+            try:
+                if args.seconds:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), args.seconds)
+                else:
+                    await stop.wait()
+            finally:
+                await service.stop()
+
+    asyncio.run(main())
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ch = sub.add_parser("channels", help="list, add, remove or check the watched channels")
+    chs = ch.add_subparsers(dest="action", required=True, metavar="ACTION")
+    chs.add_parser("list", help="show every channel with its kind, region and state")
+    add = chs.add_parser("add", help="watch a public channel")
+    add.add_argument("username")
+    add.add_argument("--kind", required=True, help="air_force|alerts|governor|railway|energy|news")
+    add.add_argument("--region", help="default region (ISO code) of a regional channel")
+    add.add_argument("--interval", type=int, default=30, help="poll interval in seconds")
+    rm = chs.add_parser("remove", help="stop watching a channel (keeps its history)")
+    rm.add_argument("username")
+    chs.add_parser("check", help="fetch each channel's public page once and report")
+    ch.set_defaults(func=cmd_channels)
+
+    w = sub.add_parser("watch", help="poll the channels into the database (no bot)")
+    w.add_argument("--interval", type=float, help="override every channel's poll interval (s)")
+    w.add_argument("--seconds", type=float, help="stop after this long")
+    w.set_defaults(func=cmd_watch)

@@ -1,0 +1,95 @@
+"""Watching the public channels: the registry's channels polled into the pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.pipeline import IncomingPost, Pipeline
+from bot.sources.poller import ChannelPoller, PollOutcome
+from bot.sources.telegram_web import TelegramWebSource
+from bot.sources.tme_html import ChannelPost
+from storage import crud
+from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+
+def to_incoming(post: ChannelPost) -> IncomingPost:
+    return IncomingPost(
+        channel=post.channel,
+        message_id=post.message_id,
+        published_at=post.published_at,
+        text=post.text,
+        forwarded_from=post.forwarded_from,
+    )
+
+
+class SourceService:
+    """Polls every enabled channel of the database on its own interval and feeds the pipeline.
+
+    The durable cursor is ``Channel.last_seen_id``, advanced by the pipeline in the same
+    transaction that stores the posts; the poller's in-memory cursor starts from it.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        pipeline: Pipeline,
+        source: TelegramWebSource,
+        *,
+        interval_override: float | None = None,
+        concurrency: int = 8,
+    ) -> None:
+        self.engine = engine
+        self.pipeline = pipeline
+        self.source = source
+        self.interval_override = interval_override
+        self.concurrency = concurrency
+        self.poller: ChannelPoller | None = None
+
+    def _load(self) -> tuple[dict[str, float], dict[str, int]]:
+        with session_scope(self.engine, readonly=True) as s:
+            rows = crud.list_channels(s, enabled_only=True)
+            intervals = {
+                c.username: float(self.interval_override or c.poll_interval_s) for c in rows
+            }
+            cursors = {c.username: c.last_seen_id for c in rows}
+        return intervals, cursors
+
+    async def start(self) -> None:
+        intervals, cursors = await asyncio.to_thread(self._load)
+        self.poller = ChannelPoller(
+            self.source,
+            intervals,
+            on_posts=self._on_posts,
+            on_poll=self._on_poll,
+            last_seen=cursors,
+            concurrency=self.concurrency,
+            initial_spread=min(5.0, min(intervals.values(), default=0.0)),
+        )
+        self.poller.start()
+        logger.info("sources.started", extra={"channels": len(intervals)})
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+            logger.info("sources.stopped")
+
+    async def _on_posts(self, username: str, posts: list[ChannelPost]) -> None:
+        await self.pipeline.ingest(username, [to_incoming(p) for p in posts])
+
+    async def _on_poll(self, username: str, outcome: PollOutcome) -> None:
+        def record() -> None:
+            with session_scope(self.engine) as s:
+                channel = crud.get_channel_by_username(s, username)
+                if channel is None or channel.id is None:
+                    return
+                crud.record_poll(
+                    s, channel.id, ok=outcome.ok, error=outcome.error, now=datetime.now(UTC)
+                )
+
+        await asyncio.to_thread(record)

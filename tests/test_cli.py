@@ -1,0 +1,74 @@
+"""The ``sitrep`` command as a person and a script use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_jsonl_keeps_order_and_reports_bad_lines() -> None:
+    lines = [
+        json.dumps({"id": 1, "text": "Швидкісна ціль на Кременчук!", "source_kind": "air_force"}),
+        "{not json",
+        json.dumps({"id": 3, "text": None}),
+        json.dumps({"id": 4, "text": "Знеструмлено 5 тис. абонентів.", "default_region": "UA-74"}),
+    ]
+    out = run("parse", "--jsonl", stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0
+    rows = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, None, 3, 4]
+    assert rows[0]["events"][0]["kind"] == "missiles"
+    assert "error" in rows[1] and "error" in rows[2]
+    assert rows[3]["events"] == [
+        {
+            "kind": "power_outage",
+            "regions": ["UA-74"],
+            "counts": {"consumers": 5000},
+            "places": [],
+            "weapons": [],
+            "times": [],
+            "summary": "Power outage — UA-74: consumers 5,000",
+        }
+    ]
+
+
+def test_readable_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "Загинула жінка, ще двоє поранені.", "--region", "UA-63"]) == 0
+    assert "killed 1, injured 2" in capsys.readouterr().out
+    assert main(["parse", "Гарного дня!"]) == 0
+    assert "No events" in capsys.readouterr().out
+
+
+def test_help_explains_itself() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for word in ("parse", "channels", "watch"):
+        assert word in out.stdout
+
+
+def test_bad_setting_is_one_clear_line() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "channels", "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"SITREP_POLL_INTERVAL_S": "soon", "PATH": ""},
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [out.stderr.strip()]
+    assert "SITREP_POLL_INTERVAL_S" in out.stderr
