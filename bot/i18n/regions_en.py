@@ -1,0 +1,10 @@
+"""Region names as people read them, English."""
+
+from bot.geo.regions import REGIONS
+
+MESSAGES: dict[str, str] = {
+    **{f"region.{code}": r.short_en for code, r in REGIONS.items()},
+    **{f"region.{code}.full": r.name_en for code, r in REGIONS.items()},
+    "region.UA": "Ukraine",
+    "region.UA.full": "all of Ukraine",
+}

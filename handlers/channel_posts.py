@@ -1,0 +1,55 @@
+"""Posts that reach the bot through the Bot API: channels it administers, and admins' forwards.
+
+Both enter the same pipeline as the public-preview source; the channel must be in the registry
+(``sitrep channels add``) so its kind and default region are known.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from telegram import MessageOriginChannel, Update
+from telegram.ext import ContextTypes
+
+from bot.pipeline import IncomingPost
+from bot.services import services
+
+logger = logging.getLogger(__name__)
+
+
+async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``channel_post`` and ``edited_channel_post`` of a channel where the bot is admin."""
+    message = update.channel_post or update.edited_channel_post
+    if message is None or not message.chat.username:
+        return
+    text = message.text or message.caption or ""
+    post = IncomingPost(
+        channel=message.chat.username,
+        message_id=message.message_id,
+        published_at=message.date.astimezone(UTC),
+        text=text,
+        edited_at=message.edit_date.astimezone(UTC) if message.edit_date else None,
+    )
+    await services(context.bot_data).pipeline.ingest(message.chat.username, [post])
+
+
+async def forwarded_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A configured admin forwards a channel post to the bot: ingest it as that channel's post."""
+    message = update.effective_message
+    user = update.effective_user
+    svc = services(context.bot_data)
+    if message is None or user is None or user.id not in svc.settings.admin_ids:
+        return
+    origin = message.forward_origin
+    if not isinstance(origin, MessageOriginChannel) or not origin.chat.username:
+        return
+    post = IncomingPost(
+        channel=origin.chat.username,
+        message_id=origin.message_id,
+        published_at=origin.date.astimezone(UTC) if origin.date else datetime.now(UTC),
+        text=message.text or message.caption or "",
+        forwarded_from=origin.chat.username,
+    )
+    result = await svc.pipeline.ingest(origin.chat.username, [post])
+    logger.info("forward.ingested", extra={"channel": origin.chat.username, "new": result.new})
