@@ -118,6 +118,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_healthcheck(args: argparse.Namespace) -> int:
+    """Exit 0 when the running bot's /healthz says ok (the container's HEALTHCHECK)."""
+    settings = load_settings()
+    url = f"http://127.0.0.1:{settings.metrics_port}/healthz"
+    try:
+        response = httpx.get(url, timeout=4)
+    except httpx.HTTPError as exc:
+        print(f"unhealthy: {url} unreachable ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    print(response.text)
+    return 0 if response.status_code == 200 else 1
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ch = sub.add_parser("channels", help="list, add, remove or check the watched channels")
     chs = ch.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -136,3 +149,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     w.add_argument("--interval", type=float, help="override every channel's poll interval (s)")
     w.add_argument("--seconds", type=float, help="stop after this long")
     w.set_defaults(func=cmd_watch)
+
+    h = sub.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0 when healthy)")
+    h.set_defaults(func=cmd_healthcheck)

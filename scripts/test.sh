@@ -14,4 +14,5 @@ if [ -f scripts/ensure_postgres.sh ]; then bash scripts/ensure_postgres.sh; fi
 echo "== ruff check"; .venv/bin/ruff check bot handlers storage tests scripts benchmarks
 echo "== ruff format --check"; .venv/bin/ruff format --check bot handlers storage tests scripts benchmarks
 echo "== mypy"; .venv/bin/mypy bot handlers storage
+echo "== hadolint"; .venv/bin/hadolint Dockerfile
 echo "== pytest"; .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,78 @@
+"""``/healthz`` and ``/metrics`` over a tiny asyncio HTTP server (no web framework needed).
+
+``/healthz`` answers 200 with a JSON body when every check passes and 503 naming the failing
+ones otherwise: the database is reachable, the sources polled recently, the dispatcher is alive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+Check = Callable[[], Awaitable[tuple[bool, str]]]
+
+
+class HealthServer:
+    def __init__(
+        self, metrics: Metrics, checks: dict[str, Check], host: str = "0.0.0.0", port: int = 9108
+    ) -> None:
+        self.metrics = metrics
+        self.checks = checks
+        self.host, self.port = host, port
+        self._server: asyncio.AbstractServer | None = None
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        logger.info("health.listening", extra={"port": self.port})
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def health(self) -> tuple[bool, dict[str, str]]:
+        results: dict[str, str] = {}
+        ok = True
+        for name, check in self.checks.items():
+            try:
+                passed, detail = await asyncio.wait_for(check(), timeout=3)
+            except Exception as exc:  # a check that crashes is a failing check
+                passed, detail = False, f"{type(exc).__name__}"
+            ok &= passed
+            results[name] = ("ok: " if passed else "FAIL: ") + detail
+        return ok, results
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = await asyncio.wait_for(reader.readline(), timeout=5)
+            while (line := await asyncio.wait_for(reader.readline(), timeout=5)) not in (
+                b"\r\n",
+                b"\n",
+                b"",
+            ):
+                pass
+            parts = request.decode("latin-1").split()
+            path = parts[1] if len(parts) > 1 else "/"
+            if path.startswith("/healthz"):
+                ok, results = await self.health()
+                body = json.dumps({"ok": ok, "checks": results}).encode()
+                status, ctype = ("200 OK" if ok else "503 Service Unavailable"), "application/json"
+            elif path.startswith("/metrics"):
+                body, status, ctype = self.metrics.render(), "200 OK", "text/plain; version=0.0.4"
+            else:
+                body, status, ctype = b"not found\n", "404 Not Found", "text/plain"
+            head = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            writer.write(head.encode() + body)
+            await writer.drain()
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
