@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     alerts_poll_interval_s: float = Field(
         default=15.0, ge=7, description="alerts.in.ua poll interval"
     )
+    alerts_in_ua_url: str = Field(
+        default="https://api.alerts.in.ua", description="alerts.in.ua API base URL (stand-ins)"
+    )
     timezone: str = Field(default="Europe/Kyiv")
     webhook_url: str | None = Field(default=None, description="Public URL; long polling when unset")
     webhook_port: int = Field(default=8443, ge=1, le=65535)

@@ -6,9 +6,13 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
+import httpx
 from sqlalchemy.engine import Engine
 
+from bot.config import Settings
 from bot.pipeline import IncomingPost, Pipeline
+from bot.sources import alerts_in_ua
+from bot.sources.alerts_in_ua import AlertsApiService
 from bot.sources.poller import ChannelPoller, PollOutcome
 from bot.sources.telegram_web import TelegramWebSource
 from bot.sources.tme_html import ChannelPost
@@ -16,6 +20,9 @@ from storage import crud
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
+
+# Channels fed by another source, never fetched from t.me.
+PSEUDO_CHANNELS = frozenset({alerts_in_ua.CHANNEL})
 
 
 def to_incoming(post: ChannelPost) -> IncomingPost:
@@ -53,7 +60,11 @@ class SourceService:
 
     def _load(self) -> tuple[dict[str, float], dict[str, int]]:
         with session_scope(self.engine, readonly=True) as s:
-            rows = crud.list_channels(s, enabled_only=True)
+            rows = [
+                c
+                for c in crud.list_channels(s, enabled_only=True)
+                if c.username not in PSEUDO_CHANNELS
+            ]
             intervals = {
                 c.username: float(self.interval_override or c.poll_interval_s) for c in rows
             }
@@ -93,3 +104,20 @@ class SourceService:
                 )
 
         await asyncio.to_thread(record)
+
+
+def alerts_service(
+    settings: Settings, engine: Engine, pipeline: Pipeline, client: httpx.AsyncClient
+) -> AlertsApiService | None:
+    """The alerts.in.ua poller when ``SITREP_ALERTS_IN_UA_TOKEN`` is set, else None."""
+    if settings.alerts_in_ua_token is None:
+        return None
+    return AlertsApiService(
+        engine,
+        pipeline,
+        client,
+        settings.alerts_in_ua_token.get_secret_value(),
+        settings.alerts_in_ua_url,
+        settings.alerts_poll_interval_s,
+        timezone=settings.timezone,
+    )

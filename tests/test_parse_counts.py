@@ -99,3 +99,38 @@ def test_train_delays(text: str, delay: int, trains: int) -> None:
     got = counts(text, "train_delay", "railway", None)
     assert got["delay_minutes"] == delay
     assert got["trains"] == trains
+
+
+def test_figures_named_after_the_verb_and_by_missile_type() -> None:
+    text = (
+        "Overnight, the enemy launched 4 Iskander-M ballistic missiles and 132 Shahed attack drones. "
+        "Air defence neutralised 2 missiles and 110 drones."
+    )
+    by_kind = {e.kind: e.counts for e in parse(text, "air_force")}
+    assert by_kind == {
+        "drones": {"launched": 132, "destroyed": 110},
+        "missiles": {"launched": 4, "destroyed": 2},
+    }
+    assert counts(
+        "Russia attacked with 50 drones. 38 of them were shot down.", "drones", "air_force", None
+    ) == {
+        "launched": 50,
+        "destroyed": 38,
+    }
+
+
+def test_injury_word_that_starts_like_a_month_is_not_a_date() -> None:
+    # "травмовані" begins like "травня" (May); it must not hide the count before it.
+    assert counts("Загинули двоє людей, семеро травмовані.", "casualties") == {
+        "killed": 2,
+        "injured": 7,
+    }
+    assert counts("Загинула 1 людина, 12 людей поранені.", "casualties") == {
+        "killed": 1,
+        "injured": 12,
+    }
+
+
+def test_people_left_without_power_are_consumers_when_nobody_was_hurt() -> None:
+    text = "A drone attack left over 50,000 people without power in Odesa."
+    assert counts(text, "power_outage", region=None)["consumers"] == 50000

@@ -75,3 +75,12 @@ def test_delay_word_needs_a_railway_context() -> None:
 def test_empty_and_whitespace_posts() -> None:
     assert parse("") == []
     assert parse("   \n ") == []
+
+
+def test_oblast_centre_wins_among_same_named_cities_unless_the_channel_says_otherwise() -> None:
+    assert [e.regions for e in parse("Балістика на Миколаїв!", "air_force")] == [("UA-48",)]
+    assert [e.regions for e in parse("Вибух у Миколаєві.", "governor", "UA-46")] == [("UA-46",)]
+
+
+def test_alert_over_phrased_at_the_end() -> None:
+    assert kinds("The air raid alert in Sumy oblast is over.") == {"air_alert_end"}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.geo.gazetteer import LEVEL_RANK, Gazetteer, Place, load
 from bot.geo.matcher_text import normalise, words
+from bot.geo.regions import CAPITALS
 
 __all__ = ["Mention", "Place", "find_mentions", "resolve"]
 
@@ -318,6 +319,9 @@ def _pick(
     cities = [p for p in settled if p.level in ("region", "city")]
     if cities and (p := _one_region(cities)) is not None:
         return p
+    capitals = [p for p in cities if p.level == "city" and CAPITALS.get(p.region) == p.name_uk]
+    if len(capitals) == 1:
+        return capitals[0]
     local = [p for p in villages if p.region in regions]
     if not inside and len(local) == 1:
         return local[0]

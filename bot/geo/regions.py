@@ -95,3 +95,36 @@ def iso_from_katottg(code: str) -> str:
     """ISO 3166-2 code of the region a KATOTTG code (``UA01…``) belongs to."""
     digits = code[2:4]
     return _KATOTTG_EXCEPTIONS.get(digits, "UA-" + digits)
+
+
+# Each region's administrative centre: among cities of the same name in several oblasts
+# ("Миколаїв" in Mykolaiv and Lviv oblasts) a post means the oblast centre unless it says otherwise.
+CAPITALS: dict[str, str] = {
+    "UA-05": "Вінниця",
+    "UA-07": "Луцьк",
+    "UA-09": "Луганськ",
+    "UA-12": "Дніпро",
+    "UA-14": "Донецьк",
+    "UA-18": "Житомир",
+    "UA-21": "Ужгород",
+    "UA-23": "Запоріжжя",
+    "UA-26": "Івано-Франківськ",
+    "UA-30": "Київ",
+    "UA-32": "Київ",
+    "UA-35": "Кропивницький",
+    "UA-40": "Севастополь",
+    "UA-43": "Сімферополь",
+    "UA-46": "Львів",
+    "UA-48": "Миколаїв",
+    "UA-51": "Одеса",
+    "UA-53": "Полтава",
+    "UA-56": "Рівне",
+    "UA-59": "Суми",
+    "UA-61": "Тернопіль",
+    "UA-63": "Харків",
+    "UA-65": "Херсон",
+    "UA-68": "Хмельницький",
+    "UA-71": "Черкаси",
+    "UA-74": "Чернігів",
+    "UA-77": "Чернівці",
+}

@@ -27,8 +27,11 @@ def _add(tally: Tally, kind: str, field: str, value: int) -> None:
 
 
 _MONTHS: Final = re.compile(
-    r"^(?:січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листопад|груд|янв|фев|март|апр|мая|"
-    r"июн|июл|авг|сент|окт|нояб|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"^(?:січ(?:ня|ень)|лют(?:ого|ий)|берез(?:ня|ень)|квіт(?:ня|ень)|трав(?:ня|ень)|черв(?:ня|ень)|"
+    r"лип(?:ня|ень)|серп(?:ня|ень)|верес(?:ня|ень)|жовт(?:ня|ень)|листопад[а]?|груд(?:ня|ень)|"
+    r"январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|"
+    r"октябр[яь]|ноябр[яь]|декабр[яь]|jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|"
+    r"july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$"
 )
 _AGE_AFTER: Final = re.compile(
     r"^(?:рок|рік|років|р\.|р$|річн|years?|year-old|-year|yo\b|лет|года|год$)"
@@ -79,7 +82,9 @@ def quantity(tokens: list[Token], i: int) -> bool:
 _DRONE = re.compile(
     r"^(?:бпла|дрон|безпілотн|беспилотн|шахед|shahed|drone|uav|герань|гербер|ударних$)"
 )
-_MISSILE = re.compile(r"^(?:ракет|missile|ballistic$|кинджал|іскандер|калібр|х-\d)")
+_MISSILE = re.compile(
+    r"^(?:ракет|missile|ballistic$|кинджал|іскандер|калібр|х-\d|iskander|kinzhal|kalibr|kh-\d)"
+)
 _GENERIC = re.compile(r"^(?:засоб|засобів|means|targets?$|цілей|цілі$|air$)")
 _MODIFIER = re.compile(
     r"^(?:ударн|ворож|крилат|балістичн|аеробалістичн|керован|протикорабельн|зенітн|російськ|"
@@ -197,7 +202,9 @@ def attack_figures(tokens: list[Token], figures: Figures, clause_kinds: set[str]
         else:
             weapon = _weapon_after(tokens, i)
         if weapon is None:
-            if before and i - before[-1][0] <= 2 and mode != "lost":
+            explicit_after = _mode_after(tokens, i)  # "38 of them were shot down"
+            near_before = before and i - before[-1][0] <= 2
+            if (near_before or explicit_after) and mode != "lost":
                 bare.append((mode, tok.value))
             continue
         if mode == "lost":
@@ -230,7 +237,8 @@ _PERSON_ONE = re.compile(
     r"мешкан(?:ець|ця|ка|ку)$|жител(?:ь|я|ька|ьку)$|водій|водія|машиніст|працівник$|працівника$|"
     r"працівниц|рятувальник$|рятувальника$|поліцейськ|медик$|медика$|енергетик$|енергетика$|"
     r"man$|woman$|child$|boy$|girl$|teenager$|resident$|civilian$|person$|driver$|pensioner$|"
-    r"wife$|husband$|son$|daughter$|mother$|father$|женщин[аы]$|мужчин[аы]$|ребен)"
+    r"wife$|husband$|son$|daughter$|mother$|father$|женщин[аы]$|мужчин[аы]$|ребен|"
+    r"цивільн(?:ого|ий|у|а)$|військов(?:ого|ий)$|помічника$|пасажир(?:а|ку|ка)?$|дідус|бабус)"
 )
 _FILLER = re.compile(
     r"^(?:ще|людей|людини|люди|особи|осіб|мирних|цивільних|жителів|мешканців|дітей|people|persons?|"
@@ -295,8 +303,11 @@ def _coordinated(tokens: list[Token], j: int, used: set[int]) -> int:
         value = tokens[n].value
         if value is None or not quantity(tokens, n) or n in used:
             return extra
-        after = tokens[n + 1].text if n + 1 < len(tokens) else ""
-        if _KILLED.match(after) or _INJURED.match(after) or not after or tokens[n + 1].is_punct:
+        m = n + 1
+        while m < len(tokens) and (_FILLER.match(tokens[m].text) or _PEOPLE.match(tokens[m].text)):
+            m += 1
+        after = tokens[m].text if m < len(tokens) else ""
+        if _KILLED.match(after) or _INJURED.match(after) or n + 1 >= len(tokens) or tokens[n + 1].is_punct:
             return extra
         used.add(n)
         extra += value
@@ -365,14 +376,20 @@ _CONSUMER = re.compile(
 )
 
 
-def consumer_figures(tokens: list[Token], tally: Tally, restored: bool) -> None:
-    """Consumers without power (or with power back, in a restoration clause)."""
+_PEOPLE_POWER = re.compile(r"^(?:people|residents|людей|жителів|мешканців|осіб)$")
+
+
+def consumer_figures(tokens: list[Token], tally: Tally, restored: bool, people: bool = False) -> None:
+    """Consumers without power (or with power back, in a restoration clause).
+
+    ``people``: the clause reports no casualties, so "50,000 people without power" counts too.
+    """
     kind = "power_restored" if restored else "power_outage"
     for i, tok in enumerate(tokens):
         if tok.value is None or not quantity(tokens, i):
             continue
         for j in range(i + 1, min(i + 4, len(tokens))):
-            if _CONSUMER.match(tokens[j].text):
+            if _CONSUMER.match(tokens[j].text) or (people and _PEOPLE_POWER.match(tokens[j].text)):
                 _add(tally, kind, "consumers", tok.value)
                 break
             if tokens[j].is_punct or tokens[j].value is not None:

@@ -207,7 +207,9 @@ def _count(
         if "casualties" in kinds:
             C.casualty_figures(tokens, tally)
         if effective & {"power_outage", "power_restored"}:
-            C.consumer_figures(tokens, tally, restored="power_restored" in kinds)
+            C.consumer_figures(
+                tokens, tally, restored="power_restored" in kinds, people="casualties" not in kinds
+            )
     _attack_tally(figures, found & C.WEAPON_KINDS, tally)
     if "train_delay" in found:
         delay = C.delay_minutes(body)

@@ -94,3 +94,29 @@ __all__ = [
     "upsert_chat",
     "upsert_post",
 ]
+
+from storage.crud.summaries import (
+    AlertState,
+    ChannelHealth,
+    DigestChat,
+    EventRow,
+    alert_states,
+    channel_health,
+    digest_chats,
+    newest_events,
+    regions_of_chats,
+    set_chat_fields,
+)
+
+__all__ += [
+    "AlertState",
+    "ChannelHealth",
+    "DigestChat",
+    "EventRow",
+    "alert_states",
+    "channel_health",
+    "digest_chats",
+    "newest_events",
+    "regions_of_chats",
+    "set_chat_fields",
+]

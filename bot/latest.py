@@ -1,0 +1,310 @@
+"""The /latest summary of a region, the air-raid state of regions and the honesty about silence.
+
+Pure rendering over :mod:`storage.crud.summaries` rows: every string comes from the ``ui_*``
+catalogs, every value is HTML-escaped, numbers and times are formatted for the chat's language
+in the configured time zone (Europe/Kyiv by default).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.geo.regions import REGIONS
+from bot.i18n import t
+from storage.crud.summaries import (
+    AlertState,
+    ChannelHealth,
+    EventRow,
+    alert_states,
+    channel_health,
+    newest_events,
+)
+
+WINDOW: Final = timedelta(hours=12)
+# How many of the newest events of each kind /latest shows (alerts are shown as a state).
+KIND_LIMITS: Final = {
+    "drones": 3,
+    "missiles": 3,
+    "airstrike": 2,
+    "shelling": 3,
+    "explosions": 3,
+    "casualties": 3,
+    "damage": 2,
+    "power_outage": 2,
+    "outage_schedule": 1,
+    "power_restored": 1,
+    "train_delay": 3,
+}
+NATIONWIDE_KINDS: Final = ("drones", "missiles")
+SECTIONS: Final = (
+    ("threats", ("drones", "missiles", "airstrike")),
+    ("attacks", ("shelling", "explosions")),
+    ("casualties", ("casualties", "damage")),
+    ("power", ("power_outage", "outage_schedule", "power_restored")),
+    ("rail", ("train_delay",)),
+)
+KIND_TOPIC: Final = {
+    "air_alert_start": "air_alerts",
+    "air_alert_end": "air_alerts",
+    "drones": "drones_missiles",
+    "missiles": "drones_missiles",
+    "airstrike": "drones_missiles",
+    "shelling": "shelling_explosions",
+    "explosions": "shelling_explosions",
+    "casualties": "casualties_damage",
+    "damage": "casualties_damage",
+    "power_outage": "power",
+    "outage_schedule": "power",
+    "power_restored": "power",
+    "train_delay": "rail",
+}
+COUNT_ORDER: Final = (
+    "launched",
+    "destroyed",
+    "hit",
+    "locations",
+    "killed",
+    "injured",
+    "consumers",
+    "trains",
+    "delay_minutes",
+)
+STALE_FACTOR: Final = 3
+STALE_MIN: Final = timedelta(minutes=2)
+STALE_ERRORS: Final = 3
+NATIONAL_KINDS: Final = ("alerts", "air_force")
+
+
+# ---- formatting ------------------------------------------------------------------------------
+
+
+def fmt_num(lang: str, n: int) -> str:
+    """30000 → "30 000" (uk, no-break space) or "30,000" (en)."""
+    text = f"{n:,}"
+    return text.replace(",", "\u00a0") if lang != "en" else text
+
+
+def fmt_time(lang: str, at: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """"HH:MM" for today (local), else the day too."""
+    local = at.astimezone(tz)
+    clock = local.strftime("%H:%M")
+    if local.date() == now.astimezone(tz).date():
+        return clock
+    month = t(lang, f"month.{local.month}")
+    return t(lang, "fmt.day_time", day=local.day, month=month, time=clock)
+
+
+def fmt_duration(lang: str, minutes: int) -> str:
+    h, m = divmod(max(0, minutes), 60)
+    if h and m:
+        return t(lang, "dur.hm", h=h, m=m)
+    return t(lang, "dur.h", h=h) if h else t(lang, "dur.m", m=m)
+
+
+def region_name(lang: str, code: str) -> str:
+    return html.escape(t(lang, f"region.{code}"))
+
+
+def post_link(row: EventRow) -> str:
+    return f"https://t.me/{row.channel}/{row.message_id}"
+
+
+# ---- honesty about silence -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    """Sources that have not been read successfully lately; ``since`` None = never."""
+
+    since: datetime | None
+    channels: tuple[str, ...]
+
+
+def _last_good(c: ChannelHealth) -> datetime | None:
+    if c.last_poll_at is None:
+        return None
+    if c.last_poll_ok:
+        return c.last_poll_at
+    return c.last_poll_at - timedelta(seconds=c.poll_interval_s * max(1, c.consecutive_errors))
+
+
+def staleness(
+    health: Sequence[ChannelHealth], now: datetime, region: str | None = None
+) -> Staleness | None:
+    """Whether the sources behind a region (or, for ``None``, the alert sources) are stale.
+
+    Relevant are the national alert/Air Force channels and the region's own channels. No
+    relevant channel at all counts as stale too: no data must never read as all clear.
+    """
+    if region is None:
+        relevant = [c for c in health if c.kind == "alerts" and c.default_region is None]
+    else:
+        relevant = [
+            c
+            for c in health
+            if (c.kind in NATIONAL_KINDS and c.default_region is None)
+            or c.default_region == region
+        ]
+    if not relevant:
+        return Staleness(None, ())
+    stale: list[tuple[datetime | None, str]] = []
+    for c in relevant:
+        limit = max(timedelta(seconds=c.poll_interval_s * STALE_FACTOR), STALE_MIN)
+        good = _last_good(c)
+        if good is None or c.consecutive_errors >= STALE_ERRORS or now - good > limit:
+            stale.append((good, c.username))
+    if not stale:
+        return None
+    known = [g for g, _ in stale if g is not None]
+    since = None if len(known) < len(stale) else min(known)
+    return Staleness(since, tuple(sorted(name for _, name in stale)))
+
+
+def stale_line(lang: str, stale: Staleness | None, now: datetime, tz: ZoneInfo) -> str | None:
+    if stale is None:
+        return None
+    if stale.since is None:
+        return t(lang, "stale.never")
+    return t(lang, "stale.since", time=fmt_time(lang, stale.since, now, tz))
+
+
+# ---- alert state -----------------------------------------------------------------------------
+
+
+def alert_line(lang: str, state: AlertState, now: datetime, tz: ZoneInfo) -> str:
+    """🔴 alert on since HH:MM / 🟢 calm (all clear at HH:MM) / 🟢 no alerts on record."""
+    if state.active and state.started_at is not None:
+        return t(lang, "alert.on", time=fmt_time(lang, state.started_at, now, tz))
+    if state.ended_at is not None:
+        return t(lang, "alert.off_since", time=fmt_time(lang, state.ended_at, now, tz))
+    return t(lang, "alert.off")
+
+
+# ---- event lines -----------------------------------------------------------------------------
+
+
+def counts_text(lang: str, counts: dict[str, int]) -> str:
+    parts = []
+    for key in COUNT_ORDER:
+        n = counts.get(key)
+        if not n:
+            continue
+        if key == "delay_minutes":
+            parts.append(t(lang, "count.delay_minutes", d=fmt_duration(lang, n)))
+        else:
+            parts.append(t(lang, f"count.{key}", n=fmt_num(lang, n)))
+    return ", ".join(parts)
+
+
+def places_text(lang: str, row: EventRow, limit: int = 3) -> str:
+    names: list[str] = []
+    for p in row.places:
+        if p.get("level") == "region" or p.get("region") not in (row.region, None):
+            continue
+        name = str(p.get("name_en" if lang == "en" else "name_uk") or "")
+        if name and name not in names:
+            names.append(name)
+    return html.escape(", ".join(names[:limit]))
+
+
+def event_line(lang: str, row: EventRow, now: datetime, tz: ZoneInfo) -> str:
+    label = t(lang, f"kind.{row.kind}")
+    if row.region == "UA":
+        label = t(lang, "latest.nationwide", label=label)
+    details = [d for d in (places_text(lang, row), counts_text(lang, row.counts)) if d]
+    return t(
+        lang,
+        "latest.event",
+        time=fmt_time(lang, row.occurred_at, now, tz),
+        label=label,
+        details=(" — " + "; ".join(details)) if details else "",
+        url=html.escape(post_link(row)),
+    )
+
+
+def section_lines(
+    lang: str, rows: Iterable[EventRow], now: datetime, tz: ZoneInfo, kinds: set[str] | None = None
+) -> list[str]:
+    """Events grouped in the :data:`SECTIONS` order, each section with its heading."""
+    by_kind: dict[str, list[EventRow]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row)
+    lines: list[str] = []
+    for section, section_kinds in SECTIONS:
+        picked = [
+            r
+            for k in section_kinds
+            if kinds is None or k in kinds
+            for r in by_kind.get(k, [])
+        ]
+        if not picked:
+            continue
+        picked.sort(key=lambda r: (r.occurred_at, r.id), reverse=True)
+        lines.append("")
+        lines.append(t(lang, f"section.{section}"))
+        lines.extend(event_line(lang, r, now, tz) for r in picked)
+    return lines
+
+
+# ---- /latest ---------------------------------------------------------------------------------
+
+
+def latest_rows(session: Session, region: str, now: datetime) -> list[EventRow]:
+    """The events /latest shows for ``region``: one indexed query."""
+    wanted = [(region, kind, n) for kind, n in KIND_LIMITS.items()]
+    if region != "UA":
+        wanted += [("UA", kind, 1) for kind in NATIONWIDE_KINDS]
+    return newest_events(session, wanted, now - WINDOW)
+
+
+def latest_summary(
+    session: Session, region: str, now: datetime, lang: str, tz: ZoneInfo
+) -> str:
+    """The /latest text (HTML) for one region."""
+    rows = latest_rows(session, region, now)
+    state = alert_states(session, [region])[region]
+    stale = staleness(channel_health(session), now, region)
+    return render_latest(lang, region, rows, state, stale, now, tz)
+
+
+def render_latest(
+    lang: str,
+    region: str,
+    rows: Sequence[EventRow],
+    state: AlertState,
+    stale: Staleness | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> str:
+    lines = [
+        t(
+            lang,
+            "latest.title",
+            region=region_name(lang, region),
+            hours=int(WINDOW.total_seconds() // 3600),
+            time=fmt_time(lang, now, now, tz),
+        )
+    ]
+    warning = stale_line(lang, stale, now, tz)
+    if warning:
+        lines.append(warning)
+    lines.append(alert_line(lang, state, now, tz))
+    body = section_lines(lang, rows, now, tz)
+    if any(r.region == region for r in rows):
+        lines.extend(body)
+    else:
+        lines.append("")
+        lines.append(t(lang, "latest.empty_stale" if stale else "latest.empty"))
+        lines.extend(body)  # nationwide figures still help
+    return "\n".join(lines)
+
+
+def known_regions() -> list[str]:
+    return list(REGIONS)
