@@ -92,7 +92,7 @@ def fmt_num(lang: str, n: int) -> str:
 
 
 def fmt_time(lang: str, at: datetime, now: datetime, tz: ZoneInfo) -> str:
-    """"HH:MM" for today (local), else the day too."""
+    """Local "HH:MM" for today, else with the day too."""
     local = at.astimezone(tz)
     clock = local.strftime("%H:%M")
     if local.date() == now.astimezone(tz).date():
@@ -149,8 +149,7 @@ def staleness(
         relevant = [
             c
             for c in health
-            if (c.kind in NATIONAL_KINDS and c.default_region is None)
-            or c.default_region == region
+            if (c.kind in NATIONAL_KINDS and c.default_region is None) or c.default_region == region
         ]
     if not relevant:
         return Staleness(None, ())
@@ -239,10 +238,7 @@ def section_lines(
     lines: list[str] = []
     for section, section_kinds in SECTIONS:
         picked = [
-            r
-            for k in section_kinds
-            if kinds is None or k in kinds
-            for r in by_kind.get(k, [])
+            r for k in section_kinds if kinds is None or k in kinds for r in by_kind.get(k, [])
         ]
         if not picked:
             continue
@@ -264,9 +260,7 @@ def latest_rows(session: Session, region: str, now: datetime) -> list[EventRow]:
     return newest_events(session, wanted, now - WINDOW)
 
 
-def latest_summary(
-    session: Session, region: str, now: datetime, lang: str, tz: ZoneInfo
-) -> str:
+def latest_summary(session: Session, region: str, now: datetime, lang: str, tz: ZoneInfo) -> str:
     """The /latest text (HTML) for one region."""
     rows = latest_rows(session, region, now)
     state = alert_states(session, [region])[region]

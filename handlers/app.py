@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
+import asyncio
+import logging
+from typing import Any, Final
 
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import LANGUAGES, t
 from bot.services import Services
-from handlers import channel_posts
+from handlers import channel_posts, digests, info, membership, settings, subscriptions
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [
     Update.MESSAGE,
@@ -16,22 +34,94 @@ ALLOWED_UPDATES = [
     Update.EDITED_CHANNEL_POST,
     Update.MY_CHAT_MEMBER,
 ]
+COMMANDS: Final = (
+    "start",
+    "subscribe",
+    "unsubscribe",
+    "regions",
+    "latest",
+    "status",
+    "settings",
+    "help",
+    "stop",
+)
 
 
-def build_application(svc: Services, builder: ApplicationBuilder | None = None) -> Application:  # type: ignore[type-arg]
-    """Build the bot. ``builder`` lets tests and the demo point it at a Bot API stand-in."""
+async def set_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """``setMyCommands`` in Ukrainian (the default) and English."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(c, t(lang, f"command.{c}")) for c in COMMANDS]
+        code = None if lang == "uk" else lang
+        await app.bot.set_my_commands(commands, language_code=code)
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    try:
+        await set_commands(app)
+    except TelegramError:  # never keep the bot from starting over its menu
+        logger.exception("set_my_commands failed")
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    logger.error("handler failed", exc_info=context.error)
+
+
+def build_application(
+    svc: Services,
+    builder: ApplicationBuilder | None = None,  # type: ignore[type-arg]
+    *,
+    rate_limit: bool = True,
+    digests_job: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot. ``builder`` lets tests and the demo point it at a Bot API stand-in.
+
+    ``rate_limit`` installs PTB's ``AIORateLimiter`` (Telegram's flood limits, retries on 429);
+    ``digests_job`` schedules the per-minute daily-digest job on the JobQueue.
+    """
     if builder is None:
         token = svc.settings.bot_token
         if token is None:
             raise ValueError("SITREP_BOT_TOKEN is not set")
-        builder = ApplicationBuilder().token(token.get_secret_value()).base_url(
-            svc.settings.bot_api_base_url
+        builder = (
+            ApplicationBuilder()
+            .token(token.get_secret_value())
+            .base_url(svc.settings.bot_api_base_url)
         )
-    app = builder.build()
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.post_init(_post_init).build()
     app.bot_data["services"] = svc
-    app.add_handler(
-        MessageHandler(filters.UpdateType.CHANNEL_POSTS, channel_posts.channel_post)
-    )
+    add_handlers(app)
+    if digests_job:
+        digests.schedule_digests(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, channel_posts.channel_post))
+    commands = {
+        "start": subscriptions.start,
+        "help": subscriptions.help_command,
+        "subscribe": subscriptions.subscribe_command,
+        "unsubscribe": subscriptions.unsubscribe_command,
+        "latest": info.latest,
+        "regions": info.regions,
+        "status": info.status,
+        "settings": settings.settings,
+        "stop": settings.stop,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED))
+    taps = {
+        rf"^{subscriptions.SUB}:UA-\d\d$": subscriptions.subscribe_tap,
+        rf"^{subscriptions.UNSUB}:UA-\d\d$": subscriptions.unsubscribe_tap,
+        rf"^{info.LATEST}:UA-\d\d$": info.latest_tap,
+        r"^set:": settings.settings_tap,
+        r"^stop:(yes|no)$": settings.stop_tap,
+    }
+    for pattern, callback in taps.items():
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & filters.FORWARDED & ~filters.COMMAND,
@@ -39,4 +129,25 @@ def build_application(svc: Services, builder: ApplicationBuilder | None = None) 
         ),
         group=1,
     )
-    return app
+    app.add_error_handler(_on_error)
+
+
+async def run_until(
+    app: Application,  # type: ignore[type-arg]
+    stop: asyncio.Event,
+) -> None:
+    """Run ``app`` with long polling until ``stop`` is set, then shut down cleanly.
+
+    For ``sitrep run``: start the source service next to it in the same event loop.
+    """
+    async with app:
+        if app.post_init is not None:  # run_polling() would call it; we run the steps ourselves
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        try:
+            await stop.wait()
+        finally:
+            await app.updater.stop()
+            await app.stop()

@@ -307,7 +307,12 @@ def _coordinated(tokens: list[Token], j: int, used: set[int]) -> int:
         while m < len(tokens) and (_FILLER.match(tokens[m].text) or _PEOPLE.match(tokens[m].text)):
             m += 1
         after = tokens[m].text if m < len(tokens) else ""
-        if _KILLED.match(after) or _INJURED.match(after) or n + 1 >= len(tokens) or tokens[n + 1].is_punct:
+        if (
+            _KILLED.match(after)
+            or _INJURED.match(after)
+            or n + 1 >= len(tokens)
+            or tokens[n + 1].is_punct
+        ):
             return extra
         used.add(n)
         extra += value
@@ -379,7 +384,9 @@ _CONSUMER = re.compile(
 _PEOPLE_POWER = re.compile(r"^(?:people|residents|людей|жителів|мешканців|осіб)$")
 
 
-def consumer_figures(tokens: list[Token], tally: Tally, restored: bool, people: bool = False) -> None:
+def consumer_figures(
+    tokens: list[Token], tally: Tally, restored: bool, people: bool = False
+) -> None:
     """Consumers without power (or with power back, in a restoration clause).
 
     ``people``: the clause reports no casualties, so "50,000 people without power" counts too.

@@ -69,8 +69,8 @@ class DigestChat:
     topics: int
 
 
-def _newest_ids(region: str, kind: str, since: datetime | None, limit: int) -> Select[Any]:
-    query = select(
+def _newest_ids(region: str, kind: str, since: datetime | None, limit: int) -> Select[Any, Any]:
+    query: Select[Any, Any] = select(
         col(EventRegion.event_id).label("event_id"),
         cast(literal(region), String).label("region"),
     ).where(col(EventRegion.region) == region, col(EventRegion.kind) == kind)
@@ -97,15 +97,15 @@ def newest_events(
     ids = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     query = (
         select(
-            Event.id,
-            Event.kind,
+            col(Event.id),
+            col(Event.kind),
             ids.c.region,
-            Event.regions,
-            Event.counts,
-            Event.places,
-            Event.occurred_at,
-            Channel.username,
-            Post.message_id,
+            col(Event.regions),
+            col(Event.counts),
+            col(Event.places),
+            col(Event.occurred_at),
+            col(Channel.username),
+            col(Post.message_id),
         )
         .select_from(ids)
         .join(Event, col(Event.id) == ids.c.event_id)
@@ -159,7 +159,7 @@ def alert_states(session: Session, regions: Sequence[str]) -> dict[str, AlertSta
 
 def channel_health(session: Session) -> list[ChannelHealth]:
     """Polling state of every enabled channel."""
-    rows = session.exec(select(Channel).where(col(Channel.enabled).is_(True))).all()
+    rows = session.scalars(select(Channel).where(col(Channel.enabled).is_(True))).all()
     return [
         ChannelHealth(
             username=c.username,
@@ -177,12 +177,10 @@ def channel_health(session: Session) -> list[ChannelHealth]:
 
 def digest_chats(session: Session, hhmm: str) -> list[DigestChat]:
     """Active chats whose digest time is ``hhmm`` and that have at least one subscription."""
-    has_sub = select(Subscription.chat_id).where(col(Subscription.chat_id) == col(Chat.id))
+    has_sub = select(col(Subscription.chat_id)).where(col(Subscription.chat_id) == col(Chat.id))
     query = (
-        select(Chat.id, Chat.language, Chat.topics)
-        .where(
-            and_(col(Chat.active).is_(True), col(Chat.digest_time) == hhmm, has_sub.exists())
-        )
+        select(col(Chat.id), col(Chat.language), col(Chat.topics))
+        .where(and_(col(Chat.active).is_(True), col(Chat.digest_time) == hhmm, has_sub.exists()))
         .order_by(col(Chat.id))
     )
     return [DigestChat(int(i), lang, int(topics)) for i, lang, topics in session.execute(query)]
@@ -194,7 +192,7 @@ def regions_of_chats(session: Session, chat_ids: Sequence[int]) -> Mapping[int, 
     for start in range(0, len(chat_ids), 500):
         chunk = list(chat_ids[start : start + 500])
         query = (
-            select(Subscription.chat_id, Subscription.region)
+            select(col(Subscription.chat_id), col(Subscription.region))
             .where(col(Subscription.chat_id).in_(chunk))
             .order_by(col(Subscription.chat_id), col(Subscription.region))
         )

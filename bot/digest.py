@@ -1,0 +1,83 @@
+"""The daily digest: what happened in a chat's regions over the last 24 hours.
+
+:func:`digest_text` returns ``None`` when nothing happened (nothing is sent then). Scheduling
+lives in ``handlers/digests.py``: one JobQueue job a minute picks the chats whose digest time is
+that minute, which scales to any number of chats (no job per chat to keep in sync).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.i18n import t
+from bot.latest import (
+    KIND_TOPIC,
+    fmt_num,
+    fmt_time,
+    region_name,
+    section_lines,
+    stale_line,
+    staleness,
+)
+from storage.crud.chats import mask_to_topics
+from storage.crud.summaries import EventRow, channel_health, newest_events
+
+DIGEST_WINDOW: Final = timedelta(hours=24)
+PER_KIND: Final = 3  # event lines per kind and region
+ALERTS_CAP: Final = 200  # alert starts counted per region and day
+
+
+def _wanted(regions: Sequence[str], kinds: set[str]) -> list[tuple[str, str, int]]:
+    wanted: list[tuple[str, str, int]] = []
+    for region in regions:
+        for kind in sorted(kinds):
+            if kind == "air_alert_start":
+                wanted.append((region, kind, ALERTS_CAP))
+            elif kind != "air_alert_end":
+                wanted.append((region, kind, PER_KIND))
+    return wanted
+
+
+def digest_text(
+    session: Session,
+    regions: Sequence[str],
+    topics_mask: int,
+    now: datetime,
+    lang: str,
+    tz: ZoneInfo,
+) -> str | None:
+    """The digest (HTML) of ``regions`` for the topics in ``topics_mask``, or None if quiet."""
+    topics = set(mask_to_topics(topics_mask))
+    kinds = {k for k, topic in KIND_TOPIC.items() if topic in topics}
+    if not regions or not kinds:
+        return None
+    rows = newest_events(session, _wanted(regions, kinds), now - DIGEST_WINDOW)
+    if not rows:
+        return None
+    health = channel_health(session)
+    lines = [t(lang, "digest.title", time=fmt_time(lang, now, now, tz))]
+    for region in regions:
+        mine = [r for r in rows if r.region == region]
+        if not mine:
+            continue
+        lines.append("")
+        lines.append(t(lang, "digest.region", region=region_name(lang, region)))
+        warning = stale_line(lang, staleness(health, now, region), now, tz)
+        if warning:
+            lines.append(warning)
+        lines.extend(_totals(lang, mine))
+        lines.extend(section_lines(lang, mine, now, tz, kinds - {"air_alert_start"}))
+    return "\n".join(lines)
+
+
+def _totals(lang: str, rows: Sequence[EventRow]) -> list[str]:
+    out: list[str] = []
+    alerts = sum(1 for r in rows if r.kind == "air_alert_start")
+    if alerts:
+        out.append(t(lang, "digest.alerts", n=fmt_num(lang, alerts)))
+    return out

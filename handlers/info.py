@@ -1,0 +1,140 @@
+"""/latest, /regions and /status: what is happening, and how fresh that knowledge is."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.geo.regions import REGIONS
+from bot.i18n import t
+from bot.latest import alert_line, fmt_num, fmt_time, latest_summary, stale_line, staleness
+from handlers.common import chat_info, db, region_keyboard, reply, sorted_regions, svc, tz
+from handlers.resolve import resolve
+from handlers.subscriptions import SUB, ask
+from storage import crud
+
+LATEST = "lat"  # lat:UA-74 → /latest for that region
+
+
+def _latest(session: Session, regions: list[str], now: datetime, lang: str, zone: ZoneInfo) -> str:
+    return "\n\n".join(latest_summary(session, r, now, lang, zone) for r in regions)
+
+
+def _mine(session: Session, chat_id: int) -> list[str]:
+    return crud.subscriptions_of(session, chat_id)
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/latest [region]: the last 12 hours of the given region or of each subscribed one."""
+    info = await chat_info(update, context)
+    query = " ".join(context.args or [])
+    if query:
+        found = resolve(query)
+        if found.kind not in ("region", "place"):
+            await ask(update, info.lang, query, found, LATEST)
+            return
+        regions = [found.region]
+    else:
+        regions = await db(context, partial(_mine, chat_id=info.id), readonly=True)
+        if not regions:
+            await reply(
+                update, t(info.lang, "latest.no_regions"), region_keyboard(info.lang, LATEST)
+            )
+            return
+    now = svc(context).clock()
+    text = await db(
+        context,
+        partial(_latest, regions=regions, now=now, lang=info.lang, zone=tz(context)),
+        readonly=True,
+    )
+    await reply(update, text)
+
+
+async def latest_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    info = await chat_info(update, context)
+    region = query.data.split(":", 1)[1]
+    await query.answer()
+    now = svc(context).clock()
+    text = await db(
+        context,
+        partial(_latest, regions=[region], now=now, lang=info.lang, zone=tz(context)),
+        readonly=True,
+    )
+    await reply(update, text)
+
+
+def _regions_text(session: Session, chat_id: int, now: datetime, lang: str, zone: ZoneInfo) -> str:
+    mine = crud.subscriptions_of(session, chat_id)
+    if not mine:
+        return ""
+    states = crud.alert_states(session, mine)
+    health = crud.channel_health(session)
+    lines = [t(lang, "regions.title")]
+    warning = stale_line(lang, staleness(health, now, None), now, zone)
+    if warning:
+        lines.append(warning)
+    for region in mine:
+        name = html.escape(t(lang, f"region.{region}"))
+        lines.append(
+            t(lang, "regions.item", region=name, state=alert_line(lang, states[region], now, zone))
+        )
+    return "\n".join(lines)
+
+
+async def regions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/regions: the chat's regions with their air-raid state."""
+    info = await chat_info(update, context)
+    now = svc(context).clock()
+    text = await db(
+        context,
+        partial(_regions_text, chat_id=info.id, now=now, lang=info.lang, zone=tz(context)),
+        readonly=True,
+    )
+    if not text:
+        await reply(update, t(info.lang, "regions.none"), region_keyboard(info.lang, SUB))
+        return
+    await reply(update, text)
+
+
+def _status_text(session: Session, now: datetime, lang: str, zone: ZoneInfo) -> str:
+    states = crud.alert_states(session, list(REGIONS))
+    stale = staleness(crud.channel_health(session), now, None)
+    lines = [t(lang, "status.title", time=fmt_time(lang, now, now, zone))]
+    warning = stale_line(lang, stale, now, zone)
+    if warning:
+        lines.append(warning)
+    active = [r for r in sorted_regions(lang) if states[r].active]
+    if not active:
+        lines.append(t(lang, "status.calm_stale" if stale else "status.calm"))
+        return "\n".join(lines)
+    lines.append(t(lang, "status.count", n=fmt_num(lang, len(active)), total=len(REGIONS)))
+    for region in active:
+        started = states[region].started_at
+        assert started is not None
+        lines.append(
+            t(
+                lang,
+                "status.item",
+                region=html.escape(t(lang, f"region.{region}")),
+                time=fmt_time(lang, started, now, zone),
+            )
+        )
+    return "\n".join(lines)
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/status: every region under an air-raid alert now, with since when."""
+    info = await chat_info(update, context)
+    now = svc(context).clock()
+    text = await db(
+        context, partial(_status_text, now=now, lang=info.lang, zone=tz(context)), readonly=True
+    )
+    await reply(update, text)

@@ -1,0 +1,198 @@
+"""/start, /help, /subscribe and /unsubscribe, with their region buttons."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import language_of, t
+from handlers.common import ChatInfo, chat_info, db, edit, may_change, region_keyboard, reply
+from handlers.resolve import Option, Resolution, resolve
+from storage import crud
+
+SUB = "sub"  # sub:UA-74 → subscribe
+UNSUB = "uns"  # uns:UA-74 → unsubscribe
+KYIV_PAIR = {"UA-30": "UA-32", "UA-32": "UA-30"}
+
+
+def _register(session: Session, chat_id: int, chat_type: str, lang: str) -> tuple[str, list[str]]:
+    """Register the chat (language from the user on first contact); its language and regions."""
+    chat = crud.get_chat(session, chat_id)
+    chat = crud.upsert_chat(
+        session, chat_id, type=chat_type, language=None if chat is not None else lang
+    )
+    return chat.language, crud.subscriptions_of(session, chat_id)
+
+
+def _subscribe(session: Session, chat_id: int, region: str) -> list[str]:
+    crud.subscribe(session, chat_id, region)
+    return crud.subscriptions_of(session, chat_id)
+
+
+def _unsubscribe(session: Session, chat_id: int, region: str) -> tuple[bool, list[str]]:
+    removed = crud.unsubscribe(session, chat_id, region)
+    return removed, crud.subscriptions_of(session, chat_id)
+
+
+def _mine(session: Session, chat_id: int) -> list[str]:
+    return crud.subscriptions_of(session, chat_id)
+
+
+def regions_list(lang: str, regions: list[str]) -> str:
+    return ", ".join(html.escape(t(lang, f"region.{r}")) for r in regions)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet, register the chat and offer the regions."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    user_lang = language_of(user.language_code if user else None)
+    chat_type = chat.type if chat.type in ("private", "group", "supergroup") else "group"
+    lang, mine = await db(
+        context, partial(_register, chat_id=chat.id, chat_type=chat_type, lang=user_lang)
+    )
+    name = ", " + html.escape(user.first_name) if user and chat.type == "private" else ""
+    text = t(lang, "start.greeting", name=name) + "\n\n" + t(lang, "start.pick")
+    await reply(update, text, region_keyboard(lang, SUB, marked=mine))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    info = await chat_info(update, context)
+    await reply(update, t(info.lang, "help"))
+
+
+async def _confirm(update: Update, info: ChatInfo, option: Option, regions: list[str]) -> str:
+    lang = info.lang
+    region = t(lang, f"region.{option.region}")
+    if option.place_uk:
+        place = option.place_en if lang == "en" and option.place_en else option.place_uk
+        text = t(lang, "sub.done_place", place=html.escape(place), region=html.escape(region))
+    else:
+        text = t(lang, "sub.done", region=html.escape(region))
+    return text + "\n" + t(lang, "sub.now", regions=regions_list(lang, regions))
+
+
+async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/subscribe [text]: a region, a town (→ its oblast), typos; asks when ambiguous."""
+    info = await chat_info(update, context)
+    if not await may_change(update, context, info):
+        return
+    query = " ".join(context.args or [])
+    if not query:
+        mine = await db(context, partial(_mine, chat_id=info.id), readonly=True)
+        await reply(
+            update, t(info.lang, "start.pick"), region_keyboard(info.lang, SUB, marked=mine)
+        )
+        return
+    found = resolve(query)
+    if found.kind in ("region", "place"):
+        regions = await db(context, partial(_subscribe, chat_id=info.id, region=found.region))
+        text = await _confirm(update, info, found.options[0], regions)
+        other = KYIV_PAIR.get(found.region)
+        if other is None or other in regions:
+            await reply(update, text)
+            return
+        # Kyiv city and Kyiv oblast are separate regions: say so, offer the other one.
+        note = t(info.lang, "sub.kyiv_note", other=html.escape(t(info.lang, f"region.{other}")))
+        button = InlineKeyboardButton(
+            t(info.lang, f"region.{other}"), callback_data=f"{SUB}:{other}"
+        )
+        await reply(update, text + "\n\n" + note, InlineKeyboardMarkup([[button]]))
+        return
+    await ask(update, info.lang, query, found, SUB)
+
+
+async def ask(update: Update, lang: str, query: str, found: Resolution, prefix: str) -> None:
+    """Ambiguous → a short question with buttons; unknown → not found, with suggestions."""
+    buttons = [
+        [InlineKeyboardButton(_option_label(lang, o), callback_data=f"{prefix}:{o.region}")]
+        for o in found.options
+    ]
+    key = "sub.ambiguous" if found.kind == "ambiguous" else "sub.unknown"
+    text = t(lang, key, query=html.escape(query))
+    await reply(update, text, InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+def _option_label(lang: str, option: Option) -> str:
+    region = t(lang, f"region.{option.region}")
+    if option.place_uk is None:
+        return region
+    place = option.place_en if lang == "en" and option.place_en else option.place_uk
+    return t(lang, "sub.option_place", place=place, region=region)
+
+
+async def subscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A region button: subscribe, tick it, confirm."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    info = await chat_info(update, context)
+    if not await may_change(update, context, info):
+        return
+    region = query.data.split(":", 1)[1]
+    regions = await db(context, partial(_subscribe, chat_id=info.id, region=region))
+    name = t(info.lang, f"region.{region}")
+    await query.answer(t(info.lang, "sub.done_short", region=name))
+    text = t(info.lang, "sub.done", region=html.escape(name))
+    text += "\n" + t(info.lang, "sub.now", regions=regions_list(info.lang, regions))
+    text += "\n\n" + t(info.lang, "sub.more")
+    await edit(query, text, region_keyboard(info.lang, SUB, marked=regions))
+
+
+async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unsubscribe [region]: buttons of the chat's regions when no argument."""
+    info = await chat_info(update, context)
+    if not await may_change(update, context, info):
+        return
+    mine = await db(context, partial(_mine, chat_id=info.id), readonly=True)
+    if not mine:
+        await reply(update, t(info.lang, "unsub.none"))
+        return
+    query = " ".join(context.args or [])
+    if not query:
+        keyboard = region_keyboard(info.lang, UNSUB, regions=mine)
+        await reply(update, t(info.lang, "unsub.pick"), keyboard)
+        return
+    found = resolve(query)
+    hits = [o for o in found.options if o.region in mine]
+    if (found.kind in ("region", "place") and hits) or len(hits) == 1:
+        await _do_unsubscribe(update, context, info, hits[0].region)
+        return
+    if hits:
+        await ask(update, info.lang, query, Resolution("ambiguous", hits), UNSUB)
+        return
+    text = t(info.lang, "unsub.not_subscribed", query=html.escape(query))
+    await reply(update, text, region_keyboard(info.lang, UNSUB, regions=mine))
+
+
+async def _do_unsubscribe(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, info: ChatInfo, region: str
+) -> str:
+    removed, rest = await db(context, partial(_unsubscribe, chat_id=info.id, region=region))
+    name = html.escape(t(info.lang, f"region.{region}"))
+    text = t(info.lang, "unsub.done" if removed else "unsub.was_not", region=name)
+    text += "\n" + (
+        t(info.lang, "sub.now", regions=regions_list(info.lang, rest))
+        if rest
+        else t(info.lang, "unsub.none_left")
+    )
+    if update.callback_query is None:
+        await reply(update, text)
+    return text
+
+
+async def unsubscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    info = await chat_info(update, context)
+    if not await may_change(update, context, info):
+        return
+    region = query.data.split(":", 1)[1]
+    text = await _do_unsubscribe(update, context, info, region)
+    await query.answer()
+    rest = await db(context, partial(_mine, chat_id=info.id), readonly=True)
+    markup = region_keyboard(info.lang, UNSUB, regions=rest) if rest else None
+    await edit(query, text, markup)
