@@ -169,11 +169,62 @@ class Subscription(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class Happening(SQLModel, table=True):
+    """One real-world happening in one region, however many posts/channels report it.
+
+    ``kind`` is the event kind, or ``"air_alert"`` for an alert episode (``air_alert_start`` to
+    ``air_alert_end``; ``ended_at`` set by the end). ``counts`` holds the latest figures,
+    ``places`` the named places ({"uk", "en"}), ``sources`` the reporting posts
+    ("channel/message_id"), so a message can be re-rendered from this row alone.
+    """
+
+    __tablename__ = "happenings"
+    __table_args__ = (Index("ix_happenings_region_kind_started", "region", "kind", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    kind: str = Field(sa_type=String(32))
+    region: str = Field(sa_type=String(REGION_LEN))
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    counts: dict[str, int] = Field(default_factory=dict, sa_type=JSONDoc)
+    places: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONDoc)
+    sources: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LiveMessage(SQLModel, table=True):
+    """The one Telegram message a chat has (or will have) for a happening.
+
+    ``slot`` 0 is the happening's message, 1 the all-clear of an alert episode. ``text`` is the
+    latest rendering (bumping ``revision``); ``sent_text``/``telegram_message_id`` what the chat
+    has now, so the dispatcher knows whether to send, edit or do nothing.
+    """
+
+    __tablename__ = "live_messages"
+    __table_args__ = (UniqueConstraint("happening_id", "chat_id", "slot"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    happening_id: int = Field(
+        sa_type=BigInteger, foreign_key="happenings.id", ondelete="CASCADE", nullable=False
+    )
+    chat_id: int = Field(
+        sa_type=BigInteger, foreign_key="chats.id", ondelete="CASCADE", nullable=False, index=True
+    )
+    slot: int = 0
+    text: str = Field(sa_type=Text)
+    revision: int = 1
+    sent_text: str | None = Field(default=None, sa_type=Text)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Outbox(SQLModel, table=True):
     """One message to deliver: (event, chat), made unique by ``dedup_key``.
 
     Lifecycle: pending → sending (claimed) → sent | failed (retry at ``next_attempt_at``) | dead.
     ``attempts`` counts claims; ``claimed_at`` lets a restart requeue rows stuck in ``sending``.
+    ``live_id`` (alerting) names the live message this row brings up to date.
     """
 
     __tablename__ = "outbox"
@@ -191,6 +242,13 @@ class Outbox(SQLModel, table=True):
     )
     chat_id: int = Field(
         sa_type=BigInteger, foreign_key="chats.id", ondelete="CASCADE", nullable=False, index=True
+    )
+    live_id: int | None = Field(
+        default=None,
+        sa_type=BigInteger,
+        foreign_key="live_messages.id",
+        ondelete="CASCADE",
+        index=True,
     )
     dedup_key: str = Field(sa_type=String(128), unique=True)
     status: str = Field(default="pending", sa_type=String(16))

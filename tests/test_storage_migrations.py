@@ -24,10 +24,10 @@ def _diffs(engine: Engine, metadata: MetaData) -> list[object]:
 def test_upgrade_matches_models(empty_engine: Engine) -> None:
     assert current_revision(empty_engine) is None
     upgrade(empty_engine)
-    assert current_revision(empty_engine) == head_revision() == "0001"
+    assert current_revision(empty_engine) == head_revision() == "0002"
     assert _diffs(empty_engine, SQLModel.metadata) == []
     upgrade(empty_engine)  # idempotent
-    assert current_revision(empty_engine) == "0001"
+    assert current_revision(empty_engine) == "0002"
     # the migrated schema is usable and keeps its foreign keys/cascades
     with session_scope(empty_engine) as s:
         crud.upsert_chat(s, 5, type="private")
@@ -64,7 +64,7 @@ def test_downgrade_to_base(empty_engine: Engine) -> None:
 def test_upgrade_by_url(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'nested' / 'x.sqlite3'}"
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()
 
 
 def test_migration_files_are_package_data() -> None:

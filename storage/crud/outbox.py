@@ -9,10 +9,10 @@ visible to other claimers as soon as it returns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.crud._util import dialect_name, insert_for, now_or, short_error
@@ -158,3 +158,63 @@ def requeue_stale_sending(
 def get_outbox(session: Session, outbox_id: int) -> Outbox | None:
     """One outbox row."""
     return session.get(Outbox, outbox_id)
+
+
+def enqueue_live(
+    session: Session,
+    items: Sequence[tuple[int, int, int, int]],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Queue live-message updates ``(event_id, chat_id, live_id, revision)``; returns how many.
+
+    ``dedup_key`` is ``"l<live>:<revision>"``: re-staging the same revision adds nothing.
+    """
+    stamp = now_or(now)
+    if not items:
+        return 0
+    rows = [
+        {
+            "event_id": event_id,
+            "chat_id": chat_id,
+            "live_id": live_id,
+            "dedup_key": f"l{live_id}:{revision}",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": stamp,
+            "created_at": stamp,
+        }
+        for event_id, chat_id, live_id, revision in items
+    ]
+    table = Outbox.metadata.tables["outbox"]
+    stmt = (
+        insert_for(session, table)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(table.c.id)
+    )
+    count = len(session.execute(stmt, rows).all())  # executemany, compiled once
+    return count
+
+
+def release(session: Session, outbox_ids: Sequence[int], *, now: datetime | None = None) -> int:
+    """Hand claimed (``sending``) rows back as ``pending`` without counting the attempt."""
+    if not outbox_ids:
+        return 0
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.id).in_(list(outbox_ids)), col(Outbox.status) == "sending")
+        .values(
+            status="pending",
+            claimed_at=None,
+            next_attempt_at=now_or(now),
+            attempts=col(Outbox.attempts) - 1,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def pending_count(session: Session) -> int:
+    """Rows not yet finished (pending, failed or sending)."""
+    query = select(func.count()).where(col(Outbox.status).in_(("pending", "failed", "sending")))
+    return int(session.exec(query).one())

@@ -1,0 +1,240 @@
+"""Alert delivery end to end: pipeline → OutboxSink → outbox → Dispatcher → Bot API stand-in,
+on SQLite and PostgreSQL, with the real PTB ``Bot``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.alerting import Dispatcher, OutboxSink, RateLimits, make_bot
+from bot.alerting.render import KYIV
+from bot.pipeline import IncomingPost, Pipeline
+from bot.registry import ChannelSpec, seed_channels
+from storage import crud
+from storage.db import session_scope
+from storage.models import Chat, Outbox
+from tests.standins.botapi_server import BotApiStandin
+
+T0 = datetime(2026, 11, 24, 0, 14, tzinfo=UTC)  # 02:14 in Kyiv
+ALERT = "🔴 02:14 Повітряна тривога в Чернігівська область."
+ALL_CLEAR = "🟢 03:10 Відбій тривоги в Чернігівська область."
+DRONES = "Група ударних БпЛА на півночі Чернігівщини, курсом на південь."
+FAST = RateLimits(global_per_s=0, per_chat_per_s=50, per_chat_burst=50)
+
+
+@pytest.fixture
+def tg() -> Iterator[BotApiStandin]:
+    with BotApiStandin(limits=None) as standin:
+        yield standin
+
+
+def seed(engine: Engine, chats: dict[int, tuple[str, ...]], **settings: object) -> None:
+    seed_channels(
+        engine,
+        [
+            ChannelSpec("air_alert_ua", "alerts", None, True, "", 10),
+            ChannelSpec("kpszsu", "air_force", None, True, "", 10),
+            ChannelSpec("chernihiv_oda", "governor", "UA-74", True, "", 10),
+        ],
+    )
+    with session_scope(engine) as s:
+        for chat_id, regions in chats.items():
+            crud.upsert_chat(s, chat_id, type="private" if chat_id > 0 else "supergroup")
+            for region in regions:
+                crud.subscribe(s, chat_id, region)
+            chat = s.get(Chat, chat_id)
+            assert chat is not None
+            for key, value in settings.get(chat_id, {}).items():  # type: ignore[attr-defined]
+                setattr(chat, key, value)
+
+
+@asynccontextmanager
+async def running(
+    engine: Engine, tg: BotApiStandin, limits: RateLimits = FAST
+) -> AsyncIterator[tuple[Pipeline, Dispatcher]]:
+    bot = make_bot(tg.token, tg.base_url, base_file_url=tg.base_file_url, pool=4)
+    async with bot:
+        dispatcher = Dispatcher(engine, bot, limits=limits, workers=4, poll_s=0.05)
+        await dispatcher.start()
+        try:
+            yield Pipeline(engine, OutboxSink(dispatcher.wake)), dispatcher
+        finally:
+            await dispatcher.stop()
+
+
+def post(channel: str, mid: int, text: str, at: datetime = T0, edited: bool = False) -> list[IncomingPost]:  # fmt: skip
+    return [IncomingPost(channel, mid, at, text, edited_at=at if edited else None)]
+
+
+async def settle(engine: Engine, tg: BotApiStandin, timeout: float = 5.0) -> None:
+    """Wait until the outbox has nothing left to do."""
+
+    def done() -> bool:
+        with session_scope(engine, readonly=True) as s:
+            rows = s.exec(select(Outbox.status)).all()
+        return all(r in ("sent", "dead") for r in rows)
+
+    await tg.async_wait_for(done, timeout)
+
+
+async def test_subscribed_chat_gets_the_alert_once(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",), 2: ("UA-46",)})
+    async with running(engine, tg) as (pipeline, _):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        (msg,) = await tg.wait_for_messages(1, 1)
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))  # same post again
+        await settle(engine, tg)
+    assert msg.text.startswith("🔴 Повітряна тривога · Чернігівщина\n🕑 02:14")
+    assert "https://t.me/air_alert_ua/1" in msg.source_text
+    assert [m.text for m in tg.sent(1)] == [msg.text] and tg.sent(2) == []
+    (call,) = tg.calls("sendMessage")
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["link_preview_options"] == {"is_disabled": True}
+
+
+async def test_topic_filter(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",), 2: ("UA-74",)})
+    with session_scope(engine) as s:
+        crud.set_topics(s, 2, ["drones_missiles"])
+    async with running(engine, tg) as (pipeline, _):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        await pipeline.ingest("kpszsu", post("kpszsu", 5, DRONES))
+        await tg.wait_for_messages(1, 2)
+        await settle(engine, tg)
+    assert [m.text.split(" · ")[0] for m in tg.sent(2)] == ["🛩️ Ударні БпЛА"]
+
+
+async def test_nationwide_reaches_every_subscribed_chat(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",), 2: ("UA-46", "UA-12"), 3: ()})
+    text = "У ніч на 24 листопада противник атакував 502 ударними БпЛА. Збито/подавлено 430 БпЛА."
+    async with running(engine, tg) as (pipeline, _):
+        await pipeline.ingest("kpszsu", post("kpszsu", 9, text))
+        await tg.wait_for_messages(1, 1)
+        await tg.wait_for_messages(2, 1)
+        await settle(engine, tg)
+    assert tg.sent(3) == []
+    (msg,) = tg.sent(2)
+    assert "Україна" in msg.text and "Запущено 502 · збито 430" in msg.text
+
+
+async def test_two_channels_one_message_then_all_clear(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",), 2: ("UA-74",)})
+    with session_scope(engine) as s:
+        crud.upsert_chat(s, 2, type="private", language="en")
+    async with running(engine, tg) as (pipeline, _):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        await tg.wait_for_messages(1, 1)
+        gov = "Чернігівщина: повітряна тривога! Всім пройти в укриття."
+        await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 40, gov, T0 + timedelta(minutes=1)))  # fmt: skip
+        await tg.async_wait_for(lambda: tg.sent(1)[0].history)
+        end = T0 + timedelta(minutes=56)
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 2, ALL_CLEAR, end))
+        await tg.wait_for_messages(1, 2)
+        await tg.wait_for_messages(2, 2)
+        await settle(engine, tg)
+    alert, clear = tg.sent(1)
+    assert len(alert.history) == 1  # edited once to add the second source, not resent
+    assert "@air_alert_ua" in alert.text and "@chernihiv_oda" in alert.text
+    assert clear.text.startswith("🟢 Відбій тривоги · Чернігівщина\nТривала 56 хв (02:14–03:10)")
+    assert tg.sent(2)[1].text.startswith("🟢 All clear · Chernihiv region\nLasted 56 min")
+
+
+async def test_edited_post_edits_the_live_message(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",)})
+    async with running(engine, tg) as (pipeline, _):
+        before, after = ("Знеструмлено 12 тис. споживачів на Чернігівщині.",
+                         "Знеструмлено 30 тис. споживачів на Чернігівщині.")  # fmt: skip
+        await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 3, before))
+        await tg.wait_for_messages(1, 1)
+        await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 3, after, edited=True))
+        await tg.async_wait_for(lambda: tg.sent(1)[0].history)
+        await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 3, after, edited=True))
+        await settle(engine, tg)
+    (msg,) = tg.sent(1)
+    assert "Споживачів 30\u00a0000" in msg.text and "12\u00a0000" in msg.history[0]["text"]
+    assert tg.call_count("editMessageText") == 1
+
+
+async def test_blocked_chat_is_deactivated(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",), 2: ("UA-74",)})
+    tg.block(2)
+    async with running(engine, tg) as (pipeline, dispatcher):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        await tg.wait_for_messages(1, 1)
+        await settle(engine, tg)
+        await pipeline.ingest("kpszsu", post("kpszsu", 5, DRONES))
+        await tg.wait_for_messages(1, 2)
+        await settle(engine, tg)
+    assert dispatcher.stats.deactivated == 1
+    with session_scope(engine, readonly=True) as s:
+        chat = crud.get_chat(s, 2)
+        assert chat is not None and not chat.active
+    assert tg.call_count("sendMessage", ok=False) == 1  # not retried, not tried again
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_429_is_retried_without_loss(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",)})
+    tg.set_limits(per_chat_per_s=1, per_chat_burst=1)
+    texts = [
+        ALERT,
+        DRONES,
+        "Внаслідок обстрілу Чернігова загинули 2 людини, 5 поранені.",
+        "Знеструмлено 30 тис. споживачів на Чернігівщині.",
+    ]
+    async with running(engine, tg) as (pipeline, dispatcher):  # our limiter off: provoke 429s
+        for i, text in enumerate(texts):
+            await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 10 + i, text))
+        await tg.wait_for_messages(1, 5, timeout=15)
+        await settle(engine, tg, timeout=10)
+    assert dispatcher.stats.rate_limited >= 1 and tg.rate_limited >= 1
+    heads = sorted(m.text.split(" · ")[0] for m in tg.sent(1))
+    assert len(heads) == len(set(heads)) == 5  # alert, drones, shelling, casualties, power
+
+
+async def test_quiet_hours_send_silently(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",), 2: ("UA-74",)})
+    with session_scope(engine) as s:
+        chat = s.get(Chat, 1)
+        assert chat is not None
+        local = datetime.now(KYIV)
+        minute = local.hour * 60 + local.minute
+        chat.quiet_start, chat.quiet_end = (minute - 30) % 1440, (minute + 30) % 1440
+    async with running(engine, tg) as (pipeline, _):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        await tg.wait_for_messages(1, 1)
+        await tg.wait_for_messages(2, 1)
+    silent = {c.params["chat_id"]: c.params.get("disable_notification") for c in tg.calls("sendMessage")}  # fmt: skip
+    assert silent == {1: True, 2: False}
+
+
+async def test_deleted_message_is_sent_again_on_edit(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {1: ("UA-74",)})
+    async with running(engine, tg) as (pipeline, _):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        (first,) = await tg.wait_for_messages(1, 1)
+        bot = tg.ptb_bot()
+        async with bot:
+            await bot.delete_message(1, first.message_id)
+        await pipeline.ingest("kpszsu", post("kpszsu", 2, "Чернігівщина — повітряна тривога!"))
+        await tg.wait_for_messages(1, 1)
+        await settle(engine, tg)
+    (again,) = tg.sent(1)
+    assert again.message_id != first.message_id and "@kpszsu" in again.text
+
+
+async def test_stop_leaves_the_rest_pending(engine: Engine, tg: BotApiStandin) -> None:
+    seed(engine, {i: ("UA-74",) for i in range(1, 41)})
+    slow = RateLimits(global_per_s=10, global_burst=1)
+    async with running(engine, tg, slow) as (pipeline, _):
+        await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
+        await tg.async_wait_for(lambda: tg.call_count("sendMessage") >= 3)
+    with session_scope(engine, readonly=True) as s:
+        statuses = list(s.exec(select(Outbox.status)).all())
+    sent = statuses.count("sent")
+    assert sent == tg.call_count("sendMessage") and statuses.count("pending") == 40 - sent
