@@ -35,11 +35,11 @@ from bot.alerting import Dispatcher, OutboxSink, RateLimits, make_bot  # noqa: E
 from bot.parsing import parse  # noqa: E402
 from bot.pipeline import IncomingPost, Pipeline  # noqa: E402
 from bot.registry import ChannelSpec, seed_channels  # noqa: E402
+from bot.standins.botapi_client import BotApiProcess  # noqa: E402
+from bot.standins.botapi_state import Limits  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Chat, Subscription  # noqa: E402
-from tests.standins.botapi_client import BotApiProcess  # noqa: E402
-from tests.standins.botapi_state import Limits  # noqa: E402
 
 ALERT = "🔴 02:14 Повітряна тривога в Чернігівська область."
 REGION = "UA-74"

@@ -15,7 +15,7 @@ from bot.config import Settings, load_settings
 from bot.pipeline import Pipeline
 from bot.registry import default_channels, seed_channels, validate_kind
 from bot.sources.telegram_web import TelegramWebSource
-from bot.watch import SourceService
+from bot.watch import SourceService, alerts_service
 from storage import crud
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
@@ -101,10 +101,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 loop.add_signal_handler(sig, stop.set)
         async with httpx.AsyncClient(follow_redirects=False) as client:
             source = TelegramWebSource(client, base_url=settings.telegram_web_url)
-            service = SourceService(
-                engine, Pipeline(engine), source, interval_override=args.interval
-            )
+            pipeline = Pipeline(engine)
+            service = SourceService(engine, pipeline, source, interval_override=args.interval)
+            alerts = alerts_service(settings, engine, pipeline, client)
             await service.start()
+            if alerts is not None:
+                await alerts.start()
             try:
                 if args.seconds:
                     with contextlib.suppress(TimeoutError):
@@ -113,6 +115,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
                     await stop.wait()
             finally:
                 await service.stop()
+                if alerts is not None:
+                    await alerts.stop()
 
     asyncio.run(main())
     return 0

@@ -32,7 +32,12 @@ class Settings(BaseSettings):
         description="Bot API base URL (stand-ins, local servers)",
     )
     telegram_web_url: str = Field(default="https://t.me", description="Public channel preview site")
-    poll_interval_s: float = Field(default=10.0, gt=0, description="Default channel poll interval")
+    poll_interval_s: float | None = Field(
+        default=None, gt=0, description="Poll every channel this often (default: the registry's)"
+    )
+    broadcast_rate: float = Field(
+        default=30.0, ge=0, description="Alert messages per second overall (0: no limit)"
+    )
     alerts_poll_interval_s: float = Field(
         default=15.0, ge=7, description="alerts.in.ua poll interval"
     )

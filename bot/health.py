@@ -20,8 +20,15 @@ Check = Callable[[], Awaitable[tuple[bool, str]]]
 
 class HealthServer:
     def __init__(
-        self, metrics: Metrics, checks: dict[str, Check], host: str = "0.0.0.0", port: int = 9108
+        self,
+        metrics: Metrics,
+        checks: dict[str, Check],
+        host: str = "0.0.0.0",
+        port: int = 9108,
+        refresh: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """``refresh`` brings gauges up to date (outbox depth…) before each ``/metrics``."""
+        self.refresh = refresh
         self.metrics = metrics
         self.checks = checks
         self.host, self.port = host, port
@@ -62,6 +69,11 @@ class HealthServer:
                 body = json.dumps({"ok": ok, "checks": results}).encode()
                 status, ctype = ("200 OK" if ok else "503 Service Unavailable"), "application/json"
             elif path.startswith("/metrics"):
+                if self.refresh is not None:
+                    try:
+                        await self.refresh()
+                    except Exception:  # stale gauges are better than no metrics
+                        logger.exception("metrics.refresh_failed")
                 body, status, ctype = self.metrics.render(), "200 OK", "text/plain; version=0.0.4"
             else:
                 body, status, ctype = b"not found\n", "404 Not Found", "text/plain"

@@ -18,6 +18,7 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.metrics import Metrics
 from bot.parsing import Event as ParsedEvent
 from bot.parsing import parse
 from storage import crud
@@ -92,8 +93,10 @@ class Pipeline:
         sink: EventSink | None = None,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
+        self.metrics = metrics
         self.sink: EventSink = sink or NullSink()
         self.clock = clock
         self._write_lock = asyncio.Lock()  # one writer: SQLite serialises writes anyway
@@ -150,6 +153,8 @@ class Pipeline:
             return
         result.new += status == "new"
         result.edited += status == "edited"
+        if self.metrics is not None:
+            self.metrics.posts.labels(channel.username, status).inc()
         try:
             events = parse(post.text, channel.kind, channel.default_region)
         except Exception:  # a parser bug must not lose the post: it is stored, retried later
@@ -165,4 +170,7 @@ class Pipeline:
         )
         result.events_created += len(changes.created)
         result.events_updated += len(changes.updated)
+        if self.metrics is not None:
+            for event in [*changes.created, *changes.updated]:
+                self.metrics.events.labels(event.kind).inc()
         self.sink.stage(session, post, changes)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.pipeline import IncomingPost, Pipeline
 from bot.sources import alerts_in_ua
 from bot.sources.alerts_in_ua import AlertsApiService
@@ -50,13 +52,21 @@ class SourceService:
         *,
         interval_override: float | None = None,
         concurrency: int = 8,
+        health_every: float = 60.0,
+        metrics: Metrics | None = None,
     ) -> None:
+        """``health_every``: while a channel keeps polling fine, its poll state is written at
+        most this often (every failure and every change of state is written at once); the
+        staleness checks allow at least two minutes."""
         self.engine = engine
         self.pipeline = pipeline
         self.source = source
         self.interval_override = interval_override
         self.concurrency = concurrency
         self.poller: ChannelPoller | None = None
+        self.health_every = health_every
+        self.metrics = metrics
+        self._health: dict[str, float] = {}  # username -> monotonic time of last ok write
 
     def _load(self) -> tuple[dict[str, float], dict[str, int]]:
         with session_scope(self.engine, readonly=True) as s:
@@ -94,6 +104,17 @@ class SourceService:
         await self.pipeline.ingest(username, [to_incoming(p) for p in posts])
 
     async def _on_poll(self, username: str, outcome: PollOutcome) -> None:
+        if self.metrics is not None:
+            self.metrics.polls.labels(username, outcome.kind or outcome.status).inc()
+        now = time.monotonic()
+        if outcome.ok:
+            written = self._health.get(username)
+            if written is not None and now - written < self.health_every:
+                return
+            self._health[username] = now
+        else:
+            self._health.pop(username, None)
+
         def record() -> None:
             with session_scope(self.engine) as s:
                 channel = crud.get_channel_by_username(s, username)

@@ -19,9 +19,9 @@ from sqlmodel import select
 
 from bot.alerting import OutboxSink
 from bot.pipeline import IncomingPost, Pipeline
+from bot.standins.botapi_server import BotApiStandin
 from storage.db import session_scope
 from storage.models import Outbox
-from tests.standins.botapi_server import BotApiStandin
 from tests.test_alerting_delivery import ALERT, T0, seed
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,10 +15,10 @@ from bot.alerting import Dispatcher, OutboxSink, RateLimits, make_bot
 from bot.alerting.render import KYIV
 from bot.pipeline import IncomingPost, Pipeline
 from bot.registry import ChannelSpec, seed_channels
+from bot.standins.botapi_server import BotApiStandin
 from storage import crud
 from storage.db import session_scope
 from storage.models import Chat, Outbox
-from tests.standins.botapi_server import BotApiStandin
 
 T0 = datetime(2026, 11, 24, 0, 14, tzinfo=UTC)  # 02:14 in Kyiv
 ALERT = "🔴 02:14 Повітряна тривога в Чернігівська область."

@@ -13,8 +13,8 @@ from bot.alerting import TOPIC_OF_KIND, AlertView, in_quiet_hours, render, split
 from bot.alerting.render import COUNT_ORDER, MAX_LEN, fmt_duration, fmt_int, u16len
 from bot.geo.regions import REGIONS
 from bot.parsing.events import KINDS
+from bot.standins.botapi_text import parse_text
 from storage.models import TOPICS
-from tests.standins.botapi_text import parse_text
 
 AT = datetime(2026, 7, 1, 23, 5, tzinfo=UTC)  # 02:05 next day in Kyiv (summer time)
 

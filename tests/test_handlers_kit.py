@@ -20,11 +20,11 @@ from bot.config import Settings
 from bot.pipeline import IncomingPost, Pipeline
 from bot.registry import ChannelSpec, seed_channels
 from bot.services import Services
+from bot.standins.botapi_server import BotApiStandin
+from bot.standins.botapi_state import SentMessage
 from handlers.app import build_application
 from storage import crud
 from storage.db import make_engine, session_scope
-from tests.standins.botapi_server import BotApiStandin
-from tests.standins.botapi_state import SentMessage
 
 # 10:00 in Kyiv (UTC+2 in November).
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)

@@ -25,12 +25,12 @@ from bot.parsing import parse
 from bot.pipeline import IncomingPost, Pipeline
 from bot.registry import ChannelSpec, seed_channels
 from bot.sources.telegram_web import TelegramWebSource
+from bot.standins.tme_server import TmeStandin
 from bot.watch import SourceService
 from storage import crud
 from storage.db import make_engine, session_scope
 from storage.models import Channel, Event, Post
 from tests.conftest import PG_URL
-from tests.standins.tme_server import TmeStandin
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 ALERT = "🔴 02:14 Повітряна тривога в Чернігівська область."

@@ -12,8 +12,8 @@ import pytest
 from bot.sources.poller import ChannelPoller, PollOutcome
 from bot.sources.telegram_web import TelegramWebSource
 from bot.sources.tme_html import ChannelPost
-from tests.standins.tme_render import ALERT_POSTS, KPSZSU_POSTS, ODA_POSTS
-from tests.standins.tme_server import TmeStandin
+from bot.standins.tme_render import ALERT_POSTS, KPSZSU_POSTS, ODA_POSTS
+from bot.standins.tme_server import TmeStandin
 
 
 class Sink:

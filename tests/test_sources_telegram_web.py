@@ -22,8 +22,8 @@ from bot.sources.telegram_web import (
     TransientError,
     parse_retry_after,
 )
-from tests.standins.tme_render import ALERT_POSTS, KPSZSU_POSTS
-from tests.standins.tme_server import TmeStandin
+from bot.standins.tme_render import ALERT_POSTS, KPSZSU_POSTS
+from bot.standins.tme_server import TmeStandin
 
 NOW = 1_790_000_000.0
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.sources.tme_html import parse_channel_page
-from tests.standins.tme_render import KPSZSU_POSTS, render_channel_page, text_to_html
-from tests.standins.tme_server import Post
+from bot.standins.tme_render import KPSZSU_POSTS, render_channel_page, text_to_html
+from bot.standins.tme_server import Post
 
 WHEN = datetime(2026, 11, 24, 2, 14, 5, tzinfo=UTC)
 

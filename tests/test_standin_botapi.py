@@ -28,8 +28,8 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from tests.standins.botapi_server import BotApiControl, BotApiProcess, BotApiStandin, Limits
-from tests.standins.botapi_text import parse_html
+from bot.standins.botapi_server import BotApiControl, BotApiProcess, BotApiStandin, Limits
+from bot.standins.botapi_text import parse_html
 
 USER = 42
 GROUP = -1001234567890

@@ -1,6 +1,6 @@
 """Parse t.me/s/<username> public preview pages into :class:`ChannelPost` records.
 
-The page structure follows what public scrapers rely on (see ``tests/standins/tme_server.py``
+The page structure follows what public scrapers rely on (see ``bot/standins/tme_server.py``
 for a rendered example). Parsing is done with selectolax; a malformed message element is
 skipped with a structured warning and the rest of the page still parses. Truncated HTML is
 parsed as far as it goes.

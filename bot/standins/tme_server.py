@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from tests.standins.tme_render import render_channel_page, render_plain_page
+from bot.standins.tme_render import render_channel_page, render_plain_page
 
 
 @dataclass
@@ -125,7 +125,7 @@ class TmeStandin:
         message_id: int | None = None,
     ) -> int:
         """Add a post (plain ``text`` is rendered the way Telegram does); return its id."""
-        from tests.standins.tme_render import text_to_html
+        from bot.standins.tme_render import text_to_html
 
         body = html if html is not None else text_to_html(text or "")
         with self._lock:
@@ -147,7 +147,7 @@ class TmeStandin:
     def edit_post(
         self, username: str, message_id: int, text: str | None = None, *, html: str | None = None
     ) -> None:
-        from tests.standins.tme_render import text_to_html
+        from bot.standins.tme_render import text_to_html
 
         with self._lock:
             post = self.channel(username).posts[message_id]

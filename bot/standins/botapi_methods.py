@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.standins.botapi_state import JSON, ApiError, BotState, Chat, SentMessage, bad_request
-from tests.standins.botapi_text import check_reply_markup, parse_text
+from bot.standins.botapi_state import JSON, ApiError, BotState, Chat, SentMessage, bad_request
+from bot.standins.botapi_text import check_reply_markup, parse_text
 
 # Parameters Telegram reads as strings even when they look like numbers or JSON.
 # fmt: off

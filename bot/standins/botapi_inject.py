@@ -10,8 +10,8 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from tests.standins.botapi_methods import message_obj
-from tests.standins.botapi_state import JSON, BotState, Chat, Limits, utf16_len
+from bot.standins.botapi_methods import message_obj
+from bot.standins.botapi_state import JSON, BotState, Chat, Limits, utf16_len
 
 
 def _now() -> int:

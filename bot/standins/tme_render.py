@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.standins.tme_server import Post
+    from bot.standins.tme_server import Post
 
 CANON = "https://t.me"
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from tests.standins.botapi_state import (
+from bot.standins.botapi_state import (
     DEFAULT_TOKEN,
     JSON,
     TELEGRAM_LIMITS,
@@ -257,7 +257,7 @@ class ControlError(RuntimeError):
 
 
 class BotApiProcess(BotApiControl):
-    """The stand-in in its own process (``python -m tests.standins.botapi_server``)."""
+    """The stand-in in its own process (``python -m bot.standins.botapi_server``)."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, limits: Limits | None = TELEGRAM_LIMITS,
                  username: str = "sitrep_test_bot") -> None:  # fmt: skip
@@ -268,7 +268,7 @@ class BotApiProcess(BotApiControl):
         self._http: httpx.Client | None = None
 
     def start(self) -> Self:
-        cmd = [sys.executable, "-m", "tests.standins.botapi_server", "--port", "0",
+        cmd = [sys.executable, "-m", "bot.standins.botapi_server", "--port", "0",
                "--print-port", "--token", self.token, "--username", self.username]  # fmt: skip
         if self._limits is None:
             cmd.append("--no-limits")

@@ -11,7 +11,7 @@ import html
 import re
 from typing import Any
 
-from tests.standins.botapi_state import JSON, ApiError, bad_request, utf16_len
+from bot.standins.botapi_state import JSON, ApiError, bad_request, utf16_len
 
 MAX_TEXT = 4096
 HTML_TAGS = {

@@ -15,7 +15,7 @@ In-thread (tests)::
 Own process (benchmarks), same helper methods through ``/_control/<op>``::
 
     with BotApiProcess(limits=None) as tg: ...
-    # or: python -m tests.standins.botapi_server --port 0 --print-port [--no-limits]
+    # or: python -m bot.standins.botapi_server --port 0 --print-port [--no-limits]
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ import threading
 from typing import Any, Self
 from urllib.parse import parse_qsl
 
-from tests.standins import botapi_inject, botapi_methods
-from tests.standins.botapi_client import BotApiControl, BotApiProcess, ControlError
-from tests.standins.botapi_state import (
+from bot.standins import botapi_inject, botapi_methods
+from bot.standins.botapi_client import BotApiControl, BotApiProcess, ControlError
+from bot.standins.botapi_state import (
     DEFAULT_TOKEN,
     JSON,
     TELEGRAM_LIMITS,

@@ -1,0 +1,75 @@
+"""The ``sitrep`` console command: the operator commands of ``bot.cli`` plus ``run`` and ``demo``.
+
+It lives in ``handlers`` because running the bot needs the Telegram layer, and ``bot`` must not
+import ``handlers``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.cli import build_parser
+from bot.commands import open_store
+from bot.config import ConfigError
+from bot.logs import setup_logging
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bot until SIGINT/SIGTERM."""
+    from handlers.runtime import build_runtime, install_signal_handlers, serve
+
+    settings, engine = open_store()
+    if settings.bot_token is None:
+        print(
+            "configuration error: SITREP_BOT_TOKEN: required to run the bot (from @BotFather)",
+            file=sys.stderr,
+        )
+        return 2
+    setup_logging(args.log_level, secrets=[settings.bot_token.get_secret_value()])
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await serve(build_runtime(settings, engine), stop)
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole system offline: recorded night, local stand-ins, demo chats."""
+    from handlers.demo import run_demo
+
+    return int(asyncio.run(run_demo(json_lines=args.json, speed=args.speed)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = build_parser()
+    sub = next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction))
+    run = sub.add_parser("run", help="run the Telegram bot (needs SITREP_BOT_TOKEN)")
+    run.add_argument("--log-level", default="INFO")
+    run.set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help="watch the whole system work offline on a recorded night")
+    demo.add_argument(
+        "--json", action="store_true", help="print each received message as a JSON line"
+    )
+    demo.add_argument("--speed", type=float, default=1.0, help="replay speed factor")
+    demo.set_defaults(func=cmd_demo)
+    args = ap.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        ap.print_help()
+        return 0
+    try:
+        result: int = func(args)
+        return result
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

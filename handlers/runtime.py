@@ -1,0 +1,220 @@
+"""``sitrep run``: the bot, the sources, the dispatcher and the health endpoint in one process.
+
+Start order: store → dispatcher → Telegram app → sources; stop order is the reverse of what
+produces work: sources first (no new posts), then updates, then the dispatcher, which finishes
+in-flight sends and leaves the rest in the outbox for the next start. The whole stop takes a few
+seconds, well inside the 10 s a container manager gives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+from telegram import Bot
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.alerting import Dispatcher, DispatchStats, OutboxSink, RateLimits, make_bot
+from bot.config import Settings
+from bot.health import HealthServer
+from bot.metrics import Metrics
+from bot.pipeline import Pipeline
+from bot.services import Services
+from bot.sources.alerts_in_ua import AlertsApiService
+from bot.sources.telegram_web import TelegramWebSource
+from bot.watch import SourceService, alerts_service
+from handlers.app import ALLOWED_UPDATES, build_application
+from storage import crud
+from storage.crud import outbox as crud_outbox
+from storage.db import session_scope
+from storage.models import Outbox
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything ``sitrep run`` (and the demo) starts, so it can be stopped in order."""
+
+    settings: Settings
+    engine: Engine
+    app: Application[Any, Any, Any, Any, Any, Any]
+    dispatcher: Dispatcher
+    dispatch_bot: Bot
+    sources: SourceService
+    client: httpx.AsyncClient
+    health: HealthServer | None
+    alerts_api: AlertsApiService | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+
+
+def build_runtime(
+    settings: Settings,
+    engine: Engine,
+    *,
+    builder: ApplicationBuilder | None = None,  # type: ignore[type-arg]
+    health: bool = True,
+) -> Runtime:
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    if not token:
+        raise ValueError("SITREP_BOT_TOKEN is not set")
+    dispatch_bot = make_bot(token, settings.bot_api_base_url)
+    dispatcher = Dispatcher(
+        engine, dispatch_bot, limits=RateLimits(global_per_s=settings.broadcast_rate)
+    )
+    metrics = Metrics()
+    pipeline = Pipeline(engine, OutboxSink(dispatcher.wake), metrics=metrics)
+    svc = Services(settings, engine, pipeline)
+    app = build_application(svc, builder)
+    client = httpx.AsyncClient(follow_redirects=False)
+    sources = SourceService(
+        engine,
+        pipeline,
+        TelegramWebSource(client, base_url=settings.telegram_web_url),
+        interval_override=settings.poll_interval_s,
+        metrics=metrics,
+    )
+    alerts_api = alerts_service(settings, engine, pipeline, client)
+    runtime = Runtime(
+        settings, engine, app, dispatcher, dispatch_bot, sources, client, None, alerts_api, metrics
+    )
+    if health and settings.metrics_port:
+        runtime.health = HealthServer(
+            metrics, _checks(runtime), port=settings.metrics_port, refresh=_refresher(runtime)
+        )
+    return runtime
+
+
+def _refresher(rt: Runtime) -> Callable[[], Awaitable[None]]:
+    """Copies the dispatcher's counters and the outbox's state into the metrics at scrape time."""
+    last = DispatchStats()
+    since = [datetime.now(UTC)]
+
+    def outbox() -> tuple[int, list[float]]:
+        with session_scope(rt.engine, readonly=True) as s:
+            depth = crud_outbox.pending_count(s)
+            rows = s.exec(
+                select(Outbox.created_at, Outbox.sent_at).where(col(Outbox.sent_at) > since[0])
+            ).all()
+        latencies = [(sent - created).total_seconds() for created, sent in rows if sent]
+        if rows:
+            since[0] = max(sent for _, sent in rows if sent)
+        return depth, latencies
+
+    async def refresh() -> None:
+        stats, m = rt.dispatcher.stats, rt.metrics
+        m.alerts.labels("sent").inc(stats.sent + stats.edited - last.sent - last.edited)
+        m.alerts.labels("failed").inc(stats.dead - last.dead)
+        m.http_429.inc(stats.rate_limited - last.rate_limited)
+        last.sent, last.edited, last.dead = stats.sent, stats.edited, stats.dead
+        last.rate_limited = stats.rate_limited
+        depth, latencies = await asyncio.to_thread(outbox)
+        m.outbox_depth.set(depth)
+        for value in latencies:
+            m.delivery_latency.observe(value)
+
+    return refresh
+
+
+def _checks(rt: Runtime) -> dict[str, Any]:
+    async def database() -> tuple[bool, str]:
+        def ping() -> None:
+            with rt.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+
+        await asyncio.to_thread(ping)
+        return True, "reachable"
+
+    async def sources() -> tuple[bool, str]:
+        def newest() -> datetime | None:
+            with session_scope(rt.engine, readonly=True) as s:
+                polls = [
+                    c.last_poll_at
+                    for c in crud.list_channels(s, enabled_only=True)
+                    if c.last_poll_ok
+                ]
+            return max((p for p in polls if p is not None), default=None)
+
+        last = await asyncio.to_thread(newest)
+        if last is None:
+            return False, "no successful poll yet"
+        age = datetime.now(UTC) - last
+        return age < timedelta(minutes=5), f"last successful poll {int(age.total_seconds())} s ago"
+
+    async def dispatcher() -> tuple[bool, str]:
+        alive = any(not t.done() for t in rt.dispatcher._tasks)
+        return alive, f"{'running' if alive else 'stopped'}, {rt.dispatcher.busy} in hand"
+
+    return {"database": database, "sources": sources, "dispatcher": dispatcher}
+
+
+async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None = None) -> None:
+    """Run until ``stop`` is set; then stop everything in order."""
+    app = rt.app
+    if rt.health is not None:
+        await rt.health.start()
+    await rt.dispatch_bot.initialize()
+    await rt.dispatcher.start()
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    s = rt.settings
+    if s.webhook_url:
+        token = s.bot_token.get_secret_value() if s.bot_token else ""
+        await app.updater.start_webhook(
+            listen="0.0.0.0",
+            port=s.webhook_port,
+            url_path=token.split(":")[-1],
+            webhook_url=s.webhook_url.rstrip("/") + "/" + token.split(":")[-1],
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        await app.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10
+        )
+    await rt.sources.start()
+    if rt.alerts_api is not None:
+        await rt.alerts_api.start()
+    logger.info("sitrep.running", extra={"webhook": bool(s.webhook_url)})
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        logger.info("sitrep.stopping")
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(rt.sources.stop(), 3)
+        if rt.alerts_api is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(rt.alerts_api.stop(), 2)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(app.updater.stop(), 3)
+        await rt.dispatcher.stop()
+        with contextlib.suppress(Exception):
+            await app.stop()
+            await app.shutdown()
+        with contextlib.suppress(Exception):
+            await rt.dispatch_bot.shutdown()
+        await rt.client.aclose()
+        if rt.health is not None:
+            await rt.health.stop()
+        logger.info("sitrep.stopped")
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)

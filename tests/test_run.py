@@ -1,0 +1,152 @@
+"""``sitrep run`` and ``sitrep demo`` as processes: the image's entry point, health, clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from bot.standins.botapi_server import BotApiStandin
+from bot.standins.tme_server import TmeStandin
+from tests.conftest import PG_URL
+
+SITREP = [sys.executable, "-m", "handlers.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Iterator[str]:
+    schema = f"t_{uuid.uuid4().hex}"
+    with pg_admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with pg_admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _until(pred: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_run_end_to_end_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    registry = tmp_path / "channels.json"
+    registry.write_text(
+        json.dumps(
+            {
+                "channels": [
+                    {
+                        "username": "chernigivskaODA",
+                        "kind": "governor",
+                        "default_region": "UA-74",
+                        "confirmed": True,
+                    }
+                ]
+            }
+        )
+    )
+    port = _free_port()
+    with TmeStandin() as tme, BotApiStandin() as tg:
+        tme.add_channel("chernigivskaODA")
+        env = {
+            **os.environ,
+            "DATABASE_URL": pg_url,
+            "SITREP_BOT_TOKEN": tg.token,
+            "SITREP_BOT_API_BASE_URL": tg.base_url,
+            "SITREP_TELEGRAM_WEB_URL": tme.base_url,
+            "SITREP_CHANNELS_FILE": str(registry),
+            "SITREP_POLL_INTERVAL_S": "0.2",
+            "SITREP_METRICS_PORT": str(port),
+        }
+        proc = subprocess.Popen(
+            [*SITREP, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            health = f"http://127.0.0.1:{port}/healthz"
+            _until(lambda: _status(health) == 200, 30)
+            tg.send_text(501, "/start", user_id=501, language_code="en")
+            tg.send_text(501, "/subscribe Chernihiv", user_id=501, language_code="en")
+            _until(lambda: len(tg.sent(501)) >= 2, 15)
+            tme.add_post(
+                "chernigivskaODA", "Чернігів: внаслідок атаки без світла 30 тисяч споживачів."
+            )
+            _until(lambda: any("30,000" in m.text for m in tg.sent(501)), 20)
+            check = subprocess.run(
+                [*SITREP, "healthcheck"], env=env, capture_output=True, text=True, timeout=30
+            )
+            assert check.returncode == 0, check.stderr
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+            assert 'sitrep_events_total{kind="power_outage"} 1.0' in metrics
+            assert "sitrep_outbox_depth" in metrics
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(15) == 0
+            assert time.monotonic() - started < 10
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            _, err = proc.communicate(timeout=10)
+        assert tg.token not in err.decode()
+        alerts = [m.text for m in tg.sent(501) if "30,000" in m.text]
+        assert len(alerts) == 1
+
+
+def _status(url: str) -> int:
+    try:
+        return httpx.get(url, timeout=2).status_code
+    except httpx.HTTPError:
+        return 0
+
+
+def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    env.pop("SITREP_BOT_TOKEN", None)
+    out = subprocess.run([*SITREP, "run"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert (
+        out.stderr.strip()
+        == "configuration error: SITREP_BOT_TOKEN: required to run the bot (from @BotFather)"
+    )
+
+
+def test_demo_delivers_the_night(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [*SITREP, "demo", "--json", "--speed", "3"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    by_chat: dict[int, list[str]] = {}
+    for row in rows:
+        by_chat.setdefault(row["chat_id"], []).append(row["text"].replace("\xa0", " "))
+    chernihiv = "\n".join(by_chat[1001])
+    assert "30 000" in chernihiv and "Чернігівщина" in chernihiv
+    volunteer = "\n".join(by_chat[1002])
+    assert "Kostiantynivka" in volunteer and "7 h" in volunteer
+    assert "Done in" in out.stderr
