@@ -120,3 +120,25 @@ __all__ += [
     "regions_of_chats",
     "set_chat_fields",
 ]
+
+from storage.crud.admin import (
+    ChatTotals,
+    SourceRow,
+    active_chat_count,
+    active_chats,
+    chat_totals,
+    outbox_counts,
+    sources_health,
+    subscribers_by_region,
+)
+
+__all__ += [
+    "ChatTotals",
+    "SourceRow",
+    "active_chat_count",
+    "active_chats",
+    "chat_totals",
+    "outbox_counts",
+    "sources_health",
+    "subscribers_by_region",
+]

@@ -26,7 +26,11 @@ def _configure(connection: Connection) -> None:
 
 
 def _url() -> str | None:
-    return config.get_main_option("sqlalchemy.url") or os.environ.get("SITREP_DATABASE_URL")
+    return (
+        config.get_main_option("sqlalchemy.url")
+        or os.environ.get("DATABASE_URL")
+        or os.environ.get("SITREP_DATABASE_URL")
+    )
 
 
 def run_migrations_offline() -> None:
