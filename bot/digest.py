@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.alerting.topics import TOPIC_OF_KIND
 from bot.i18n import t
 from bot.latest import (
-    KIND_TOPIC,
     fmt_num,
     fmt_time,
     region_name,
@@ -53,7 +53,7 @@ def digest_text(
 ) -> str | None:
     """The digest (HTML) of ``regions`` for the topics in ``topics_mask``, or None if quiet."""
     topics = set(mask_to_topics(topics_mask))
-    kinds = {k for k, topic in KIND_TOPIC.items() if topic in topics}
+    kinds = {k for k, topic in TOPIC_OF_KIND.items() if topic in topics}
     if not regions or not kinds:
         return None
     rows = newest_events(session, _wanted(regions, kinds), now - DIGEST_WINDOW)

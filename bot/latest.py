@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.alerting.render import COUNT_ORDER, fmt_int
 from bot.geo.regions import REGIONS
 from bot.i18n import t
 from storage.crud.summaries import (
@@ -50,32 +51,6 @@ SECTIONS: Final = (
     ("power", ("power_outage", "outage_schedule", "power_restored")),
     ("rail", ("train_delay",)),
 )
-KIND_TOPIC: Final = {
-    "air_alert_start": "air_alerts",
-    "air_alert_end": "air_alerts",
-    "drones": "drones_missiles",
-    "missiles": "drones_missiles",
-    "airstrike": "drones_missiles",
-    "shelling": "shelling_explosions",
-    "explosions": "shelling_explosions",
-    "casualties": "casualties_damage",
-    "damage": "casualties_damage",
-    "power_outage": "power",
-    "outage_schedule": "power",
-    "power_restored": "power",
-    "train_delay": "rail",
-}
-COUNT_ORDER: Final = (
-    "launched",
-    "destroyed",
-    "hit",
-    "locations",
-    "killed",
-    "injured",
-    "consumers",
-    "trains",
-    "delay_minutes",
-)
 STALE_FACTOR: Final = 3
 STALE_MIN: Final = timedelta(minutes=2)
 STALE_ERRORS: Final = 3
@@ -86,9 +61,8 @@ NATIONAL_KINDS: Final = ("alerts", "air_force")
 
 
 def fmt_num(lang: str, n: int) -> str:
-    """30000 → "30 000" (uk, no-break space) or "30,000" (en)."""
-    text = f"{n:,}"
-    return text.replace(",", "\u00a0") if lang != "en" else text
+    """30000 → "30 000" (uk, no-break space) or "30,000" (en): the alerts' own formatting."""
+    return fmt_int(n, lang)
 
 
 def fmt_time(lang: str, at: datetime, now: datetime, tz: ZoneInfo) -> str:

@@ -62,3 +62,16 @@ def engine(empty_engine: Engine) -> Engine:
     that this is the same schema the migrations produce)."""
     SQLModel.metadata.create_all(empty_engine)
     return empty_engine
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Iterator[str]:
+    """A URL on a fresh private schema of the real PostgreSQL, for code run in a subprocess."""
+    schema = f"t_{uuid.uuid4().hex}"
+    with pg_admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with pg_admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -10,14 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -30,7 +29,6 @@ from bot.watch import SourceService
 from storage import crud
 from storage.db import make_engine, session_scope
 from storage.models import Channel, Event, Post
-from tests.conftest import PG_URL
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 ALERT = "🔴 02:14 Повітряна тривога в Чернігівська область."
@@ -154,18 +152,11 @@ async def _wait_for(pred: object, timeout: float = 10.0) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_admin: Engine) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
-        return
-    schema = f"t_{uuid.uuid4().hex}"
-    with pg_admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with pg_admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        return f"sqlite:///{tmp_path / 'kill.sqlite3'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
 
 
 def _watch(db: str, tme: TmeStandin, registry: Path) -> subprocess.Popen[bytes]:

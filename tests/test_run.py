@@ -9,18 +9,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
-from tests.conftest import PG_URL
 
 SITREP = [sys.executable, "-m", "handlers.cli"]
 
@@ -29,18 +23,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def pg_url(pg_admin: Engine) -> Iterator[str]:
-    schema = f"t_{uuid.uuid4().hex}"
-    with pg_admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with pg_admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def _until(pred: object, timeout: float) -> None:
