@@ -134,3 +134,27 @@ def test_injury_word_that_starts_like_a_month_is_not_a_date() -> None:
 def test_people_left_without_power_are_consumers_when_nobody_was_hurt() -> None:
     text = "A drone attack left over 50,000 people without power in Odesa."
     assert counts(text, "power_outage", region=None)["consumers"] == 50000
+
+
+def test_restored_and_still_without_power_in_one_sentence() -> None:
+    events = {
+        e.kind: e.counts
+        for e in parse(
+            "В Одеській області відновили живлення для 45 тисяч споживачів, без світла ще 12 тисяч.",
+            "energy",
+        )
+    }
+    assert events == {"power_outage": {"consumers": 12000}, "power_restored": {"consumers": 45000}}
+
+
+def test_lost_on_radar_is_neither_destroyed_nor_a_location() -> None:
+    text = (
+        "За ніч противник запустив 93 ударні БпЛА типу «Шахед». Збито 72. Ще 12 локаційно втрачено."
+    )
+    assert counts(text, "drones", "air_force", None) == {"launched": 93, "destroyed": 72}
+
+
+def test_russian_casualty_wording() -> None:
+    assert counts(
+        "В Харькове прогремели взрывы, пострадали три человека.", "casualties", "news", None
+    ) == {"injured": 3}

@@ -137,7 +137,7 @@ def _weapon_after(tokens: list[Token], i: int) -> str | None:
     return None
 
 
-_LOCATIONS = re.compile(r"^(?:локаці|locations?$|місцях$|пунктах$|об'єктах$)")
+_LOCATIONS = re.compile(r"^(?:локаці(?:ях|ї|я|й|ями)$|locations?$|місцях$|пунктах$|об'єктах$)")
 _DEBRIS = re.compile(r"^(?:уламк|debris|fragments|падінн)")
 
 
@@ -230,7 +230,7 @@ _KILLED = re.compile(
 )
 _INJURED = re.compile(
     r"^(?:поранен|поранил|поранив|постраждал|постраждав|травмов|госпіталіз|injur|wound|hurt|hospitali|"
-    r"ранен|пострадав|дістал)"
+    r"ранен|пострадав|пострадал|дістал)"
 )
 _PERSON_ONE = re.compile(
     r"^(?:жінк[аиуі]$|чоловік$|чоловіка$|дитин[аиу]$|хлопч|хлопець|хлопця|дівчин|підліт|пенсіонер|"
@@ -241,7 +241,7 @@ _PERSON_ONE = re.compile(
     r"цивільн(?:ого|ий|у|а)$|військов(?:ого|ий)$|помічника$|пасажир(?:а|ку|ка)?$|дідус|бабус)"
 )
 _FILLER = re.compile(
-    r"^(?:ще|людей|людини|люди|особи|осіб|мирних|цивільних|жителів|мешканців|дітей|people|persons?|"
+    r"^(?:ще|людей|людини|люди|особи|осіб|человека|человек|людей|мирних|цивільних|жителів|мешканців|дітей|people|persons?|"
     r"civilians|residents|were|was|been|have|has|had|are|is|also|more|another|others|further|its|"
     r"his|her|a|an|the|of|their|at|least|щонайменше|понад|більше|майже|близько|about|over|"
     r"several|in|the|total|загалом|всього|кількість|зросла|до|individuals|human)$"
@@ -384,15 +384,27 @@ _CONSUMER = re.compile(
 _PEOPLE_POWER = re.compile(r"^(?:people|residents|людей|жителів|мешканців|осіб)$")
 
 
+_RESTORE_MARK = re.compile(r"^(?:відновл|поверну|живлення$|restor|reconnect|восстанов)")
+_OUTAGE_MARK = re.compile(r"^(?:без$|знеструмл|відсутн|without$|outage|обесточ|lost$|cut$)")
+
+
 def consumer_figures(
     tokens: list[Token], tally: Tally, restored: bool, people: bool = False
 ) -> None:
-    """Consumers without power (or with power back, in a restoration clause).
+    """Consumers without power, or with power back, in one clause.
 
-    ``people``: the clause reports no casualties, so "50,000 people without power" counts too.
+    Each figure belongs to the nearest marker before it ("відновили живлення для 45 тис.
+    споживачів, без світла ще 12 тис." → 45,000 restored, 12,000 without); a figure in
+    thousands may leave the noun out when the clause names it once. ``people``: the clause
+    reports no casualties, so "50,000 people without power" counts too.
     """
     kind = "power_restored" if restored else "power_outage"
+    named = any(_CONSUMER.match(t.text) for t in tokens)
     for i, tok in enumerate(tokens):
+        if tok.text and _RESTORE_MARK.match(tok.text):
+            kind = "power_restored"
+        elif tok.text and _OUTAGE_MARK.match(tok.text):
+            kind = "power_outage"
         if tok.value is None or not quantity(tokens, i):
             continue
         for j in range(i + 1, min(i + 4, len(tokens))):
@@ -400,7 +412,12 @@ def consumer_figures(
                 _add(tally, kind, "consumers", tok.value)
                 break
             if tokens[j].is_punct or tokens[j].value is not None:
+                if named and tok.value >= 1000 and " " in tok.text:  # "ще 12 тисяч"
+                    _add(tally, kind, "consumers", tok.value)
                 break
+        else:
+            if named and tok.value >= 1000 and " " in tok.text and i + 1 >= len(tokens) - 1:
+                _add(tally, kind, "consumers", tok.value)
 
 
 # --- trains -----------------------------------------------------------------------------------

@@ -178,7 +178,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"травм(?:и|у)\b",
         B + r"госпіталізован",
         B + r"дістал\w* поранен",
-        B + r"(?:погиб|ранен|пострадав)\w*",
+        B + r"(?:погиб|ранен|пострадав|пострадал)\w*",
         r"\bkill(?:ed|ing|s)\b",
         r"\binjur(?:ed|ies|ing)\b",
         r"\bwound(?:ed|ing)\b",
@@ -248,7 +248,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         r"\belectricity (?:was |has been )?(?:fully )?restored\b",
     ),
     "train_delay": _rx(
-        B + r"затриму(?:ют|єть|ємо|вал)",
+        B + r"затриму(?:ют|єть|ємо|вал|ват)",
         B + r"затримк",
         B + r"затримаєт",
         B + r"затримаю",
