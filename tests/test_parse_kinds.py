@@ -84,3 +84,8 @@ def test_oblast_centre_wins_among_same_named_cities_unless_the_channel_says_othe
 
 def test_alert_over_phrased_at_the_end() -> None:
     assert kinds("The air raid alert in Sumy oblast is over.") == {"air_alert_end"}
+
+
+def test_the_capital_is_kyiv_city() -> None:
+    assert [e.regions for e in parse("Вибухи у столиці! Працює ППО.")] == [("UA-30",)]
+    assert [e.regions for e in parse("Explosions in the capital overnight.")] == [("UA-30",)]

@@ -23,6 +23,13 @@ NATIONAL: Final = re.compile(
 )
 
 
+# "у столиці", "in the capital": Kyiv city, unless another country's capital is meant.
+_CAPITAL: Final = re.compile(
+    r"(?<!\w)столиц(?:я|і|ю|ею)(?! (?:рф|росії|білорусі))(?!\w)|\b(?:the|ukraine's|ukrainian) capital\b"
+)
+_KYIV_CITY: Final = Place("region:UA-30", "Київ", "Kyiv", "city", "UA-30")
+
+
 @dataclass(frozen=True, slots=True)
 class Located:
     """A resolved place with the span of the original text that names it."""
@@ -55,7 +62,15 @@ def locate(
 
     mentions = [m for m in find_mentions(text, norm=norm) if not inside(m)]
     context = {default_region} if default_region else set()
-    return [Located(m.start, m.end, p) for m, p in resolve(mentions, context, text)]
+    located = [Located(m.start, m.end, p) for m, p in resolve(mentions, context, text)]
+    if "столиц" in norm or "capital" in norm:
+        located += [
+            Located(m.start(), m.end(), _KYIV_CITY)
+            for m in _CAPITAL.finditer(norm)
+            if not any(a <= m.start() < b for a, b in spans)
+        ]
+        located.sort(key=lambda p: p.start)
+    return located
 
 
 def route_places(text: str, located: list[Located]) -> set[int]:
