@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot.i18n import LANGUAGES, t
 from bot.services import Services
-from handlers import channel_posts, digests, info, membership, settings, subscriptions
+from handlers import admin, channel_posts, digests, info, membership, settings, subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,8 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     }
     for pattern, callback in taps.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    app.add_handler(CommandHandler("admin", admin.admin, filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(admin.broadcast_tap, pattern=admin.CB_PATTERN))
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(
         MessageHandler(

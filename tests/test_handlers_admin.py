@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 import handlers.admin as admin_module
@@ -24,9 +25,12 @@ FAST = RateLimits(global_per_s=0, per_chat_per_s=50, per_chat_burst=50)
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Bot]:
+async def bot(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Bot]:
+    """On SQLite and PostgreSQL: the report's queries and the broadcast's inserts are new."""
     monkeypatch.setattr(admin_module, "PROGRESS_EVERY_S", 0.05)
-    async with running_bot(tmp_path) as b:
+    async with running_bot(tmp_path, engine) as b:
         b.svc.settings.admin_ids = [ADMIN]
         yield b
 
@@ -107,10 +111,15 @@ async def test_report_in_ukrainian_splits_long_reports(bot: Bot) -> None:
     with session_scope(bot.engine) as s:
         for i in range(120):
             crud.upsert_channel(s, f"channel_number_{i:03d}", kind="news")
-    msgs = await bot.say(ADMIN, "/admin", n=2)
+    bot.tg.send_text(ADMIN, "/admin")
+    msgs = await bot.tg.async_wait_for(
+        lambda: (m := bot.tg.sent(ADMIN)) and "Черга" in m[-1].text and m
+    )
+    assert len(msgs) > 1
     assert msgs[0].text.startswith("🛠 Sitrep — звіт оператора")
     assert all(len(m.text) <= 4096 for m in msgs)
     assert "Джерела (125)" in msgs[0].text
+    assert "⏳ @channel_number_000 — ще не опитано · ⚠️ застаріло" in msgs[0].text
     assert "Черга: очікують 0" in msgs[-1].text
 
 

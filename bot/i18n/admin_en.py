@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
         "❌ @{channel} — polled {polled}, {errors} errors in a row: <code>{error}</code>; "
         "last post {post}{stale}"
     ),
+    "admin.source_never": "⏳ @{channel} — not polled yet{stale}",
     "admin.never": "never",
     "admin.stale": " · ⚠️ <b>stale</b>",
     "admin.subscribers": "<b>Subscribers</b>: {active} active chats, {groups} of them groups",

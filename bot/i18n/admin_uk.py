@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
         "❌ @{channel} — опитано {polled}, помилок поспіль {errors}: <code>{error}</code>; "
         "останній допис {post}{stale}"
     ),
+    "admin.source_never": "⏳ @{channel} — ще не опитано{stale}",
     "admin.never": "ніколи",
     "admin.stale": " · ⚠️ <b>застаріло</b>",
     "admin.subscribers": "<b>Підписники</b>: активних чатів {active}, з них груп {groups}",

@@ -23,6 +23,7 @@ _SUMMARY: Final = re.compile(
     r"(?<!\w)(?:у ніч на|в ніч на|протягом ночі|засобів повітряного нападу|противник атакував|"
     r"комбінованого удару)|\bovernight\b|\bduring the night\b"
 )
+_NATIONAL_HINTS: Final = ("україн", "регіон", "територі", "ukrain", "nationwide", "countr", "regions")
 _TIME: Final = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _NIGHT_OF: Final = re.compile(r"(?<!\w)(?:у|в) ніч на \d{1,2} [а-яії]+|\bovernight\b")
 _WEAPONS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
@@ -72,14 +73,17 @@ def parse(
     ):
         # "a power outage on the line" is the railway's own traction supply, not consumers.
         found.discard("power_outage")
-    if (source_kind == "air_force" and _SUMMARY.search(norm)) or NATIONAL.search(norm[:cut]):
+    if (source_kind == "air_force" and _SUMMARY.search(norm)) or (
+        any(h in norm for h in _NATIONAL_HINTS) and NATIONAL.search(norm[:cut])
+    ):
         for kind in found:
             regions[kind].add(NATIONWIDE)
     tally = _count(parts, per_clause, found, text, norm[:cut])
     times = tuple(
         dict.fromkeys(m.group(0) for m in (*_NIGHT_OF.finditer(norm), *_TIME.finditer(norm)))
     )
-    weapons = tuple(name for name, rx in _WEAPONS if rx.search(norm[:cut]))
+    armed = found & (C.WEAPON_KINDS | {"shelling"})
+    weapons = tuple(name for name, rx in _WEAPONS if armed and rx.search(norm[:cut]))
     events: list[Event] = []
     for kind in KINDS:
         if kind not in found:

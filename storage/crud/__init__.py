@@ -121,7 +121,7 @@ __all__ += [
     "set_chat_fields",
 ]
 
-from storage.crud.admin import (
+from storage.crud.admin import (  # noqa: E402
     ChatTotals,
     SourceRow,
     active_chat_count,
