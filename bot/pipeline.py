@@ -114,7 +114,9 @@ class Pipeline:
         with session_scope(self.engine) as session:
             row = crud.get_channel_by_username(session, channel)
             if row is None:
-                row = crud.upsert_channel(session, channel, kind="news")
+                # Known only through the Bot API: keep its posts, but don't poll its t.me page
+                # until an operator registers it (``sitrep channels add``).
+                row = crud.upsert_channel(session, channel, kind="news", enabled=False)
                 logger.warning("pipeline.unknown_channel", extra={"channel": channel})
             assert row.id is not None
             for incoming in sorted(posts, key=lambda p: p.message_id):
