@@ -13,12 +13,13 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings, load_settings
 from bot.pipeline import Pipeline
-from bot.registry import default_channels, seed_channels, validate_kind
+from bot.registry import default_channels, seed_channels
 from bot.sources.telegram_web import TelegramWebSource
-from bot.watch import SourceService, alerts_service
+from bot.watch import PSEUDO_CHANNELS, SourceService, alerts_service
 from storage import crud
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
+from storage.models import CHANNEL_KINDS
 
 
 def open_store() -> tuple[Settings, Engine]:
@@ -50,10 +51,16 @@ def cmd_channels(args: argparse.Namespace) -> int:
                 )
             return 0
         if action == "add":
+            if args.kind not in CHANNEL_KINDS:
+                print(
+                    f"unknown channel kind {args.kind!r}; one of: {', '.join(CHANNEL_KINDS)}",
+                    file=sys.stderr,
+                )
+                return 2
             crud.upsert_channel(
                 s,
                 args.username,
-                kind=validate_kind(args.kind),
+                kind=args.kind,
                 default_region=args.region,
                 enabled=True,
                 confirmed=True,
@@ -76,7 +83,11 @@ async def _check(settings: Settings, engine: Engine) -> int:
     """Fetch each enabled channel's preview once and report reachability."""
     base = settings.telegram_web_url
     with session_scope(engine, readonly=True) as s:
-        names = [c.username for c in crud.list_channels(s, enabled_only=True)]
+        names = [
+            c.username
+            for c in crud.list_channels(s, enabled_only=True)
+            if c.username not in PSEUDO_CHANNELS  # fed by an API, not a t.me page
+        ]
     bad = 0
     async with TelegramWebSource(base_url=base) as source:
         for name in names:

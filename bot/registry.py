@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from storage import crud
 from storage.db import session_scope
-from storage.models import CHANNEL_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +60,3 @@ def seed_channels(engine: Engine, specs: list[ChannelSpec]) -> int:
                 )
                 added += 1
     return added
-
-
-def validate_kind(kind: str) -> str:
-    if kind not in CHANNEL_KINDS:
-        raise ValueError(f"unknown channel kind {kind!r}; one of: {', '.join(CHANNEL_KINDS)}")
-    return kind

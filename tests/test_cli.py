@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,47 @@ def test_bad_setting_is_one_clear_line() -> None:
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [out.stderr.strip()]
     assert "SITREP_POLL_INTERVAL_S" in out.stderr
+
+
+def test_channels_add_list_remove_and_check_against_the_stand_in(tmp_path: Path) -> None:
+    from bot.standins.tme_server import TmeStandin
+
+    registry = tmp_path / "channels.json"
+    registry.write_text(
+        json.dumps({"channels": [{"username": "kpszsu", "kind": "air_force", "confirmed": True}]})
+    )
+    with TmeStandin() as tme:
+        tme.add_channel("kpszsu")
+        tme.add_post("kpszsu", "🛵 БпЛА на Київщину")
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "SITREP_CHANNELS_FILE": str(registry),
+            "SITREP_TELEGRAM_WEB_URL": tme.base_url,
+        }
+
+        def sitrep(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "bot.cli", *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        assert (
+            sitrep(
+                "channels", "add", "zhytomyrskaODA", "--kind", "governor", "--region", "UA-18"
+            ).returncode
+            == 0
+        )
+        listed = sitrep("channels", "list").stdout
+        assert "kpszsu" in listed and "zhytomyrskaoda" in listed and "UA-18" in listed
+        check = sitrep("channels", "check")
+        assert check.returncode == 1  # zhytomyrskaODA has no preview on the stand-in
+        assert "ok   kpszsu" in check.stdout and "FAIL zhytomyrskaoda" in check.stdout
+        assert sitrep("channels", "remove", "zhytomyrskaODA").returncode == 0
+        assert sitrep("channels", "check").returncode == 0
+        bad = sitrep("channels", "add", "x", "--kind", "gossip")
+        assert bad.returncode == 2 and bad.stderr.startswith("unknown channel kind 'gossip'")
+        assert "Traceback" not in bad.stderr

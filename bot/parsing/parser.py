@@ -23,7 +23,15 @@ _SUMMARY: Final = re.compile(
     r"(?<!\w)(?:у ніч на|в ніч на|протягом ночі|засобів повітряного нападу|противник атакував|"
     r"комбінованого удару)|\bovernight\b|\bduring the night\b"
 )
-_NATIONAL_HINTS: Final = ("україн", "регіон", "територі", "ukrain", "nationwide", "countr", "regions")
+_NATIONAL_HINTS: Final = (
+    "україн",
+    "регіон",
+    "територі",
+    "ukrain",
+    "nationwide",
+    "countr",
+    "regions",
+)
 _TIME: Final = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _NIGHT_OF: Final = re.compile(r"(?<!\w)(?:у|в) ніч на \d{1,2} [а-яії]+|\bovernight\b")
 _WEAPONS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
