@@ -126,8 +126,14 @@ async def test_settings_menus_change_the_chat(bot: Bot) -> None:
     assert "Щоденний дайджест: 08:00" in menu.text and "Тиха година: вимкнено" in menu.text
     mid = menu.message_id
     await bot.tap(USER, mid, "set:topics")
-    msg = await bot.tap(USER, mid, "set:t:5")  # rail off
-    assert ("▫️ Поїзди", "set:t:5") in _buttons(msg.reply_markup)
+    await bot.tap(USER, mid, "set:t:5")  # rail off
+    # The tap is answered before the menu is edited: wait for the edit itself.
+    await bot.tg.async_wait_for(
+        lambda: (
+            ("▫️ Поїзди", "set:t:5")
+            in _buttons(next(m for m in bot.tg.sent(USER) if m.message_id == mid).reply_markup)
+        )
+    )
     assert bot.chat(USER).topics == 0b011111
     await bot.tap(USER, mid, "set:q:1320-420")
     await bot.edited(USER, mid, "Тиха година: 22:00–07:00")
