@@ -13,7 +13,7 @@ import json
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,11 +114,14 @@ async def run_demo(*, json_lines: bool = False, speed: float = 1.0) -> int:
         await _settle(tg, printer, 3.0)
         _say(json_lines, f"\n── the night ({len(NIGHT)} posts) ──")
         t0 = time.monotonic()
+        night_start = datetime.now(UTC) - timedelta(minutes=20 * NIGHT[-1][0] + 30)
         for i, (at, channel, text) in enumerate(NIGHT, 1):
             while time.monotonic() - t0 < at / speed:
                 printer.poll()
                 await asyncio.sleep(0.1)
-            tme.add_post(channel, text, published_at=datetime.now(UTC))
+            # The recorded night: one second of replay is 20 minutes of the night, which
+            # ended a little before now (so the alerts' times and durations read true).
+            tme.add_post(channel, text, published_at=night_start + timedelta(minutes=20 * at))
             first = text.splitlines()[0][:90]
             _say(json_lines, f"[{i}/{len(NIGHT)}] @{channel} posted: {first}")
         await _drain(rt, tg, printer)
