@@ -206,9 +206,15 @@ class _Scanner:
         ws, out, i = self.ws, [], 0
         mark = ""
         text = self.text
+        # Lower-case words can only be names inside an ALL-CAPS line; most posts have none.
+        caps_lines = self.caps and any(line.isupper() for line in text.splitlines() if line.strip())
         while i < len(ws):
             w = ws[i][2]
-            if self.caps and text[ws[i][0]].islower() and not self._capitalised(ws[i][0]):
+            if (
+                self.caps
+                and text[ws[i][0]].islower()
+                and (not caps_lines or not self._capitalised(ws[i][0]))
+            ):
                 # Names start with a capital (or stand in an all-caps line): skip the lookups.
                 mark = "city" if w in _CITY_MARK else "settlement" if w in _SETTLE_MARK else ""
                 i += 1

@@ -19,6 +19,7 @@ _CHARMAP = str.maketrans(
     }
 )
 _CYR = re.compile(r"[а-яіїєґ]")
+_LATIN = re.compile(r"[a-z]")
 _LATIN_WORD = re.compile(r"[a-zа-яіїєґ']*[a-z][a-zа-яіїєґ']*")
 WORD = re.compile(r"[0-9a-zа-яіїєґ]+(?:'[0-9a-zа-яіїєґ]+)*")
 
@@ -38,6 +39,8 @@ def _fix_lookalikes(m: re.Match[str]) -> str:
 def normalise(text: str) -> str:
     """Lower case, one apostrophe, ASCII hyphen, ё→е, Latin look-alikes in Cyrillic words; same length."""
     low = _lower(text).translate(_CHARMAP)
+    if not _CYR.search(low) or not _LATIN.search(low):
+        return low  # nothing to mix up: all Cyrillic, or no Cyrillic at all
     return _LATIN_WORD.sub(_fix_lookalikes, low)
 
 

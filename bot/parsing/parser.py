@@ -32,7 +32,7 @@ _NATIONAL_HINTS: Final = (
     "countr",
     "regions",
 )
-_TIME: Final = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
+_TIME_TEXT: Final = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
 _NIGHT_OF: Final = re.compile(r"(?<!\w)(?:у|в) ніч на \d{1,2} [а-яії]+|\bovernight\b")
 _WEAPONS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
     (name, re.compile(rx))
@@ -48,6 +48,8 @@ _WEAPONS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         ("fpv", r"fpv|фпв"),
     )
 )
+
+_ANY_WEAPON: Final = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _WEAPONS))
 
 
 def parse(
@@ -87,23 +89,27 @@ def parse(
         for kind in found:
             regions[kind].add(NATIONWIDE)
     tally = _count(parts, per_clause, found, text, norm[:cut])
-    times = tuple(
-        dict.fromkeys(m.group(0) for m in (*_NIGHT_OF.finditer(norm), *_TIME.finditer(norm)))
-    )
+    night = _NIGHT_OF.findall(norm) if ("ніч" in norm or "overnight" in norm) else []
+    times = tuple(dict.fromkeys([*night, *(_TIME_TEXT.findall(norm) if ":" in norm else ())]))
     armed = found & (C.WEAPON_KINDS | {"shelling"})
-    weapons = tuple(name for name, rx in _WEAPONS if armed and rx.search(norm[:cut]))
+    body = norm[:cut]
+    weapons = (
+        tuple(name for name, rx in _WEAPONS if rx.search(body))
+        if armed and _ANY_WEAPON.search(body)
+        else ()
+    )
+    refs = list(
+        dict.fromkeys(
+            PlaceRef(p.place.name_uk, p.place.name_en, p.place.level, p.place.region)
+            for p in located
+        )
+    )
     events: list[Event] = []
     for kind in KINDS:
         if kind not in found:
             continue
         regs = tuple(sorted(regions[kind]))
-        places = tuple(
-            dict.fromkeys(
-                PlaceRef(p.place.name_uk, p.place.name_en, p.place.level, p.place.region)
-                for p in located
-                if p.place.region in regions[kind]
-            )
-        )
+        places = tuple(r for r in refs if r.region in regions[kind])
         counts = {k: v for k, v in tally.get(kind, {}).items() if v >= 0}
         kind_weapons = weapons if kind in C.WEAPON_KINDS or kind == "shelling" else ()
         events.append(
