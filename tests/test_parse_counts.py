@@ -158,3 +158,10 @@ def test_russian_casualty_wording() -> None:
     assert counts(
         "В Харькове прогремели взрывы, пострадали три человека.", "casualties", "news", None
     ) == {"injured": 3}
+
+
+def test_destroyed_in_the_active_voice_and_families_without_power() -> None:
+    text = "Сили ППО знищили 14 ударних БпЛА над Одещиною."
+    assert counts(text, "drones", "air_force", None) == {"destroyed": 14}
+    text = "Russian shelling of Nikopol damaged a power line, leaving 3,500 families without electricity."
+    assert counts(text, "power_outage", "news", None) == {"consumers": 3500}

@@ -89,3 +89,9 @@ def test_alert_over_phrased_at_the_end() -> None:
 def test_the_capital_is_kyiv_city() -> None:
     assert [e.regions for e in parse("Вибухи у столиці! Працює ППО.")] == [("UA-30",)]
     assert [e.regions for e in parse("Explosions in the capital overnight.")] == [("UA-30",)]
+
+
+def test_outage_schedules_are_not_an_outage() -> None:
+    assert kinds("Ukrenergo: power outage schedules will apply in all regions tomorrow.") == {
+        "outage_schedule"
+    }

@@ -94,7 +94,8 @@ _MODIFIER = re.compile(
 MODE_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (
         re.compile(
-            r"^(?:збит|подавлен|знешкодж|знищен|нейтралізов|сбит|уничтож|перехопл|intercept|"
+            r"^(?:збит|збил|подавлен|подавил|знешкодж|знешкодил|знищен|знищил|нейтралізов|сбит|сбил|"
+            r"уничтож|перехопл|перехопил|intercept|"
             r"downed|neutrali|suppress|destroy)"
         ),
         "destroyed",
@@ -376,7 +377,7 @@ def casualty_figures(tokens: list[Token], tally: Tally) -> None:
 # --- power ------------------------------------------------------------------------------------
 
 _CONSUMER = re.compile(
-    r"^(?:абонент|споживач|домогосподарств|осель|родин|сімей|customers?|households?|homes?|"
+    r"^(?:абонент|споживач|домогосподарств|осель|родин|сімей|customers?|households?|homes?|famil|"
     r"consumers?|subscribers?|users|абонент|потребител|домов$|будинк)"
 )
 

@@ -218,7 +218,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"аварійн\w* (?:відключен|знеструмлен)",
         B + r"обесточ",
         B + r"без света",
-        r"\bpower (?:outages?|cuts?)\b",
+        r"\bpower (?:outages?|cuts?)\b(?! schedules?)",
         r"\bwithout (?:power|electricity|light)\b",
         r"\bblackouts?\b",
         r"\blost power\b",
