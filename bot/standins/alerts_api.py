@@ -15,10 +15,11 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import urlsplit
+
+from bot.standins.threaded import ThreadedServer
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -60,7 +61,7 @@ class RecordedRequest:
     status: int
 
 
-class AlertsApiStandin:
+class AlertsApiStandin(ThreadedServer):
     def __init__(self, *, token: str = "test-token", host: str = "127.0.0.1") -> None:
         self.token = token
         self._lock = threading.RLock()
@@ -70,38 +71,7 @@ class AlertsApiStandin:
         self.rate_limit = 0  # answer 429 this many times
         self.retry_after: str | None = "20"
         self.server_error = 0  # answer 500 this many times
-        self._server = ThreadingHTTPServer((host, 0), _make_handler(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        super().__init__(_make_handler(self), host)
 
     def set_alerts(self, alerts: list[dict[str, Any]]) -> None:
         """Replace the active set; ``Last-Modified`` moves forward by at least a second."""

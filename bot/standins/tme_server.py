@@ -14,11 +14,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.standins.threaded import ThreadedServer
 from bot.standins.tme_render import render_channel_page, render_plain_page
 
 
@@ -60,47 +60,13 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-case names
 
 
-class TmeStandin:
+class TmeStandin(ThreadedServer):
     def __init__(self, *, page_size: int = 20, host: str = "127.0.0.1") -> None:
         self.page_size = page_size
         self._lock = threading.RLock()
         self._channels: dict[str, Channel] = {}
         self._requests: list[RecordedRequest] = []
-        self._closing = threading.Event()
-        self._server = ThreadingHTTPServer((host, 0), _make_handler(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    # lifecycle -------------------------------------------------------------------------
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        super().__init__(_make_handler(self), host)
 
     # state ------------------------------------------------------------------------------
     def add_channel(self, username: str, title: str | None = None, *, first_id: int = 1) -> None:
