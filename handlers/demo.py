@@ -114,14 +114,14 @@ async def run_demo(*, json_lines: bool = False, speed: float = 1.0) -> int:
         await _settle(tg, printer, 3.0)
         _say(json_lines, f"\n── the night ({len(NIGHT)} posts) ──")
         t0 = time.monotonic()
-        night_start = datetime.now(UTC) - timedelta(minutes=20 * NIGHT[-1][0] + 30)
+        night_start = datetime.now(UTC) - timedelta(minutes=5 * NIGHT[-1][0] + 30)
         for i, (at, channel, text) in enumerate(NIGHT, 1):
             while time.monotonic() - t0 < at / speed:
                 printer.poll()
                 await asyncio.sleep(0.1)
-            # The recorded night: one second of replay is 20 minutes of the night, which
+            # The recorded night: one second of replay is 5 minutes of the night, which
             # ended a little before now (so the alerts' times and durations read true).
-            tme.add_post(channel, text, published_at=night_start + timedelta(minutes=20 * at))
+            tme.add_post(channel, text, published_at=night_start + timedelta(minutes=5 * at))
             first = text.splitlines()[0][:90]
             _say(json_lines, f"[{i}/{len(NIGHT)}] @{channel} posted: {first}")
         await _drain(rt, tg, printer)
