@@ -106,3 +106,20 @@ def test_split_keeps_text_and_tags(lines: list[tuple[str, str]], limit: int) -> 
     visible = [parse_text(p, "HTML")[0] for p in parts]
     squash = re.compile(r"\s+")
     assert squash.sub("", "".join(visible)) == squash.sub("", parse_text(text, "HTML")[0])
+
+
+def test_one_source_link_per_channel_to_its_latest_post() -> None:
+    view = AlertView(
+        kind="casualties",
+        region="UA-14",
+        at=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
+        counts={"killed": 2, "injured": 7},
+        sources=(("donetskaoda", 10), ("kpszsu", 5), ("donetskaoda", 12)),
+    )
+    text = render(view, "en")
+    assert (
+        text.count("@donetskaoda") == 1
+        and "/donetskaoda/12" in text
+        and "/donetskaoda/10" not in text
+    )
+    assert "@kpszsu" in text

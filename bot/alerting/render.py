@@ -139,7 +139,9 @@ def _places_line(places: Sequence[Mapping[str, str]], lang: str) -> str:
 
 
 def _source_links(sources: Sequence[tuple[str, int]], link: LinkFn) -> str:
-    recent = list(dict.fromkeys(sources))[-MAX_SOURCES:]
+    """One link per channel, to its latest post on the happening."""
+    latest = {ch: mid for ch, mid in dict.fromkeys(sources)}
+    recent = list(latest.items())[-MAX_SOURCES:]
     return ", ".join(
         f'<a href="{html.escape(link(ch, mid), quote=True)}">@{html.escape(_clip(ch))}</a>'
         for ch, mid in recent
