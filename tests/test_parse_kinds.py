@@ -95,3 +95,9 @@ def test_outage_schedules_are_not_an_outage() -> None:
     assert kinds("Ukrenergo: power outage schedules will apply in all regions tomorrow.") == {
         "outage_schedule"
     }
+
+
+def test_a_first_name_before_a_surname_is_not_the_town_of_that_name() -> None:
+    text = "A Russian missile strike on Poltava killed 5 people, Governor Volodymyr Kohut said."
+    assert {e.regions for e in parse(text, "news")} == {("UA-53",)}
+    assert [e.regions for e in parse("Explosions in Volodymyr overnight.")] == [("UA-07",)]

@@ -30,6 +30,16 @@ _CAPITAL: Final = re.compile(
 _KYIV_CITY: Final = Place("region:UA-30", "Київ", "Kyiv", "city", "UA-30")
 
 
+# Towns named like common first names: "Governor Volodymyr Kohut", "Володимир Зеленський".
+_FIRST_NAMES: Final = frozenset({"володимир", "volodymyr", "олександрія", "oleksandriia"})
+_SURNAME_NEXT: Final = re.compile(r"\s+[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ'’-]+")
+
+
+def _is_person(text: str, norm: str, start: int, end: int) -> bool:
+    """A place mention that is a first name followed by a surname."""
+    return norm[start:end] in _FIRST_NAMES and _SURNAME_NEXT.match(text, end) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Located:
     """A resolved place with the span of the original text that names it."""
@@ -62,7 +72,11 @@ def locate(
 
     mentions = [m for m in find_mentions(text, norm=norm) if not inside(m)]
     context = {default_region} if default_region else set()
-    located = [Located(m.start, m.end, p) for m, p in resolve(mentions, context, text)]
+    located = [
+        Located(m.start, m.end, p)
+        for m, p in resolve(mentions, context, text)
+        if not _is_person(text, norm, m.start, m.end)
+    ]
     if "столиц" in norm or "capital" in norm:
         located += [
             Located(m.start(), m.end(), _KYIV_CITY)
