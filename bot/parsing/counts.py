@@ -110,13 +110,17 @@ MODE_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         "launched",
     ),
 )
-_SHOT = re.compile(r"^shot$")
+
+
+_ANY_MODE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in MODE_WORDS) + r"|^shot$")
 
 
 def _mode_at(tokens: list[Token], i: int) -> str | None:
     text = tokens[i].text
-    if _SHOT.match(text) and i + 1 < len(tokens) and tokens[i + 1].text == "down":
-        return "destroyed"
+    if tokens[i].value is not None or not _ANY_MODE.match(text):
+        return None  # most words are no verb of an attack figure: one test rules them out
+    if text == "shot":
+        return "destroyed" if i + 1 < len(tokens) and tokens[i + 1].text == "down" else None
     for rx, mode in MODE_WORDS:
         if rx.match(text):
             return mode

@@ -171,16 +171,26 @@ def find_numbers(norm: str) -> list[Number]:
     return found
 
 
+# No look-behind for the word start: it would keep the engine from skipping ahead by the first
+# letter; :func:`_has_word_number` checks the start instead.
 _ANY_WORD_NUMBER = re.compile(
-    r"(?<![\w'])(?:"
-    + "|".join(sorted(map(re.escape, WORD_VALUES), key=len, reverse=True))
-    + r")(?![\w'])"
+    "(?:" + "|".join(sorted(map(re.escape, WORD_VALUES), key=len, reverse=True)) + r")(?![\w'])"
 )
+
+
+def _has_word_number(norm: str) -> bool:
+    pos = 0
+    while (m := _ANY_WORD_NUMBER.search(norm, pos)) is not None:
+        start = m.start()
+        if start == 0 or not (norm[start - 1].isalnum() or norm[start - 1] in "'_"):
+            return True
+        pos = start + 1
+    return False
 
 
 def _word_numbers(norm: str) -> list[Number]:
     """Cardinals written as words, compounds joined: "двадцять два", "twenty-two", "п'ять тисяч"."""
-    if not _ANY_WORD_NUMBER.search(norm):
+    if not _has_word_number(norm):
         return []
     out: list[Number] = []
     words = list(_WORD.finditer(norm))
@@ -215,4 +225,4 @@ _DIGIT = re.compile(r"\d")
 
 def has_number(norm: str) -> bool:
     """Whether the text states any number, in digits or in words (a cheap pre-check)."""
-    return bool(_DIGIT.search(norm) or _ANY_WORD_NUMBER.search(norm))
+    return bool(_DIGIT.search(norm)) or _has_word_number(norm)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Final
 
 from bot.parsing import counts as C
@@ -12,7 +13,7 @@ from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.summary import summarise
 from bot.parsing.text import Clause, clauses, normalise
-from bot.parsing.tokens import tokenize
+from bot.parsing.tokens import Token, tokenize
 
 _RAIL: Final = re.compile(
     r"(?<!\w)(?:поїзд|потяг|укрзалізниц|залізниц|рейс|електричк|інтерсіті|поезд)|\btrains?\b|\brail"
@@ -210,6 +211,8 @@ def _count(
     headlines = [_is_headline(text, c) for c in parts]
     skip_headlines = not all(headlines)
     previous: set[str] = set()
+    all_tokens: list[Token] | None = None
+    starts: list[int] = []
     for clause, kinds, headline in zip(parts, per_clause, headlines, strict=True):
         if headline and skip_headlines:
             continue
@@ -219,7 +222,10 @@ def _count(
             continue  # a dateline before the first trigger states no figures
         if "casualties" not in kinds and not has_number(clause.text):
             continue
-        tokens = tokenize(body, clause.start, clause.end)
+        if all_tokens is None:
+            all_tokens = tokenize(body)  # once per post; clauses take their slice
+            starts = [tok.start for tok in all_tokens]
+        tokens = all_tokens[bisect_left(starts, clause.start) : bisect_left(starts, clause.end)]
         if found & C.WEAPON_KINDS:
             C.attack_figures(tokens, figures, kinds)
         if "casualties" in kinds:
