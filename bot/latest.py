@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -101,12 +101,33 @@ class Staleness:
     channels: tuple[str, ...]
 
 
-def _last_good(c: ChannelHealth) -> datetime | None:
+class PollState(Protocol):
+    """What the staleness rule reads of a channel (``ChannelHealth``, the admin report's rows)."""
+
+    @property
+    def last_poll_at(self) -> datetime | None: ...
+    @property
+    def last_poll_ok(self) -> bool | None: ...
+    @property
+    def poll_interval_s(self) -> int: ...
+    @property
+    def consecutive_errors(self) -> int: ...
+
+
+def last_good(c: PollState) -> datetime | None:
+    """When the channel was last known to be polled successfully."""
     if c.last_poll_at is None:
         return None
     if c.last_poll_ok:
         return c.last_poll_at
     return c.last_poll_at - timedelta(seconds=c.poll_interval_s * max(1, c.consecutive_errors))
+
+
+def is_stale(c: PollState, now: datetime) -> bool:
+    """Never polled, failing repeatedly, or no good poll within a few intervals."""
+    good = last_good(c)
+    limit = max(timedelta(seconds=c.poll_interval_s * STALE_FACTOR), STALE_MIN)
+    return good is None or c.consecutive_errors >= STALE_ERRORS or now - good > limit
 
 
 def staleness(
@@ -129,10 +150,8 @@ def staleness(
         return Staleness(None, ())
     stale: list[tuple[datetime | None, str]] = []
     for c in relevant:
-        limit = max(timedelta(seconds=c.poll_interval_s * STALE_FACTOR), STALE_MIN)
-        good = _last_good(c)
-        if good is None or c.consecutive_errors >= STALE_ERRORS or now - good > limit:
-            stale.append((good, c.username))
+        if is_stale(c, now):
+            stale.append((last_good(c), c.username))
     if not stale:
         return None
     known = [g for g, _ in stale if g is not None]

@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import catalog, language_of, t
-from bot.latest import STALE_ERRORS, STALE_FACTOR, STALE_MIN, fmt_num, fmt_time
+from bot.latest import fmt_num, fmt_time, is_stale
 from handlers.common import db, edit, reply, svc, tz
 from storage import crud
 from storage.crud import live as crud_live
@@ -63,16 +63,6 @@ async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 # ---- report ------------------------------------------------------------------------------
 
 
-def _stale(row: SourceRow, now: datetime) -> bool:
-    if row.last_poll_at is None:
-        return True
-    good = row.last_poll_at
-    if not row.last_poll_ok:
-        good -= timedelta(seconds=row.poll_interval_s * max(1, row.consecutive_errors))
-    limit = max(timedelta(seconds=row.poll_interval_s * STALE_FACTOR), STALE_MIN)
-    return row.consecutive_errors >= STALE_ERRORS or now - good > limit
-
-
 def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> str:
     def when(at: datetime | None) -> str:
         return fmt_time(lang, at, now, zone) if at is not None else t(lang, "admin.never")
@@ -81,7 +71,7 @@ def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> st
         "channel": html.escape(row.username),
         "polled": when(row.last_poll_at),
         "post": when(row.last_post_at),
-        "stale": t(lang, "admin.stale") if _stale(row, now) else "",
+        "stale": t(lang, "admin.stale") if is_stale(row, now) else "",
     }
     if row.last_poll_at is None:
         return t(lang, "admin.source_never", channel=values["channel"], stale=values["stale"])

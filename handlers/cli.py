@@ -11,9 +11,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.cli import build_parser
+from bot.cli import build_parser, dispatch
 from bot.commands import open_store
-from bot.config import ConfigError
 from bot.logs import setup_logging
 
 
@@ -58,17 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     demo.add_argument("--speed", type=float, default=1.0, help="replay speed factor")
     demo.set_defaults(func=cmd_demo)
-    args = ap.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        ap.print_help()
-        return 0
-    try:
-        result: int = func(args)
-        return result
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    return dispatch(ap, argv)
 
 
 if __name__ == "__main__":

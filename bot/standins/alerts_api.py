@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.standins.threaded import ThreadedServer
+from bot.standins.threaded import ThreadedServer, reply
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -128,17 +128,7 @@ def _make_handler(standin: AlertsApiStandin) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, extra, body = standin._respond(urlsplit(self.path).path, headers)
-            try:
-                self.send_response(status)
-                if body:
-                    self.send_header("Content-Type", "application/json")
-                for key, value in extra.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            reply(self, status, body, extra, "application/json" if body else None)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

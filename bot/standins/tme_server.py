@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.standins.threaded import ThreadedServer
+from bot.standins.threaded import ThreadedServer, reply
 from bot.standins.tme_render import render_channel_page, render_plain_page
 
 
@@ -207,17 +207,8 @@ def _make_handler(standin: TmeStandin) -> type[BaseHTTPRequestHandler]:
             status, extra, body, delay = standin._respond(split.path, query, headers)
             if delay > 0 and standin._closing.wait(delay):
                 return
-            try:
-                self.send_response(status)
-                if status == 200 and body[:1] == b"<":
-                    self.send_header("Content-Type", "text/html; charset=utf-8")
-                for key, value in extra.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            html = status == 200 and body[:1] == b"<"
+            reply(self, status, body, extra, "text/html; charset=utf-8" if html else None)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
