@@ -92,6 +92,18 @@ async def chat_info(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatI
     return ChatInfo(chat.id, lang, chat.type == "private")
 
 
+async def allowed_tap(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[CallbackQuery, str, ChatInfo] | None:
+    """A button tap that may change the chat: (query, its data, chat), or None when refused."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    info = await chat_info(update, context)
+    if not await may_change(update, context, info):
+        return None
+    return query, query.data, info
+
+
 async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE, info: ChatInfo) -> bool:
     """Private chats: always. Groups: only administrators and the creator (or the group itself
     posting anonymously). Others get a polite refusal."""

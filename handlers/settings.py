@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import LANGUAGES, t
-from handlers.common import ChatInfo, chat_info, db, edit, may_change, reply
+from handlers.common import ChatInfo, allowed_tap, chat_info, db, edit, may_change, reply
 from storage import crud
 from storage.models import TOPICS, Chat
 
@@ -129,14 +129,13 @@ def _change(chat: Chat, action: str, arg: str) -> tuple[dict[str, Any], str]:
 
 async def settings_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """set:<page> opens a page; set:<action>:<value> changes a setting."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    info = await chat_info(update, context)
-    if not await may_change(update, context, info):
+    tap = await allowed_tap(update, context)
+    if tap is None:
         return
+    query, data, info = tap
     chat = await db(context, partial(_get, chat_id=info.id), readonly=True)
     assert chat is not None
-    parts = query.data.split(":", 2)
+    parts = data.split(":", 2)
     page = parts[1]
     if len(parts) == 3:
         values, page = _change(chat, parts[1], parts[2])

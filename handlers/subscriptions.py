@@ -10,7 +10,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import language_of, t
-from handlers.common import ChatInfo, chat_info, db, edit, may_change, region_keyboard, reply
+from handlers.common import (
+    ChatInfo,
+    allowed_tap,
+    chat_info,
+    db,
+    edit,
+    may_change,
+    region_keyboard,
+    reply,
+)
 from handlers.resolve import Option, Resolution, resolve
 from storage import crud
 
@@ -127,12 +136,11 @@ def _option_label(lang: str, option: Option) -> str:
 
 async def subscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A region button: subscribe, tick it, confirm."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    info = await chat_info(update, context)
-    if not await may_change(update, context, info):
+    tap = await allowed_tap(update, context)
+    if tap is None:
         return
-    region = query.data.split(":", 1)[1]
+    query, data, info = tap
+    region = data.split(":", 1)[1]
     regions = await db(context, partial(_subscribe, chat_id=info.id, region=region))
     name = t(info.lang, f"region.{region}")
     await query.answer(t(info.lang, "sub.done_short", region=name))
@@ -185,12 +193,11 @@ async def _do_unsubscribe(
 
 
 async def unsubscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    info = await chat_info(update, context)
-    if not await may_change(update, context, info):
+    tap = await allowed_tap(update, context)
+    if tap is None:
         return
-    region = query.data.split(":", 1)[1]
+    query, data, info = tap
+    region = data.split(":", 1)[1]
     text = await _do_unsubscribe(update, context, info, region)
     await query.answer()
     rest = await db(context, partial(_mine, chat_id=info.id), readonly=True)
