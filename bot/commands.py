@@ -136,7 +136,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_healthcheck(args: argparse.Namespace) -> int:
     """Exit 0 when the running bot's /healthz says ok (the container's HEALTHCHECK)."""
     settings = load_settings()
-    url = f"http://127.0.0.1:{settings.metrics_port}/healthz"
+    host = "127.0.0.1" if settings.metrics_host in ("0.0.0.0", "::") else settings.metrics_host
+    host = f"[{host}]" if ":" in host else host
+    url = f"http://{host}:{settings.metrics_port}/healthz"
     try:
         response = httpx.get(url, timeout=4)
     except httpx.HTTPError as exc:

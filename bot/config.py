@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="Public URL; long polling when unset")
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics")
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Address /healthz and /metrics listen on (0.0.0.0 inside a container)",
+    )
     channels_file: Path | None = Field(default=None, description="Channel registry override (JSON)")
     data_dir: Path = Field(default=Path("data"))
 

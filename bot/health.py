@@ -23,7 +23,7 @@ class HealthServer:
         self,
         metrics: Metrics,
         checks: dict[str, Check],
-        host: str = "0.0.0.0",
+        host: str = "127.0.0.1",
         port: int = 9108,
         refresh: Callable[[], Awaitable[None]] | None = None,
     ) -> None:

@@ -159,6 +159,20 @@ def staleness(
     return Staleness(since, tuple(sorted(name for _, name in stale)))
 
 
+def sources_verdict(health: Sequence[ChannelHealth], now: datetime) -> tuple[bool, str]:
+    """``/healthz``'s source check: failing while no source is fresh or a national alert source
+    is stale (then nobody would hear of a new alert); every stale source is named either way, so
+    one regional channel serving garbage shows up without taking the whole instance down."""
+    national = [c for c in health if c.kind in NATIONAL_KINDS and c.default_region is None]
+    stale = sorted(c.username for c in health if is_stale(c, now))
+    fresh = len(health) - len(stale)
+    ok = fresh > 0 and not any(is_stale(c, now) for c in national)
+    detail = f"{fresh} of {len(health)} sources fresh"
+    if stale:
+        detail += "; stale: " + ", ".join(stale)
+    return ok, detail
+
+
 def stale_line(lang: str, stale: Staleness | None, now: datetime, tz: ZoneInfo) -> str | None:
     if stale is None:
         return None

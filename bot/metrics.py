@@ -25,6 +25,12 @@ class Metrics:
             ["status"],
             registry=r,
         )
+        self.unreadable = Counter(
+            "sitrep_source_unreadable",
+            "Source entries that could not be read (kept as they were, never read as an end)",
+            ["source"],
+            registry=r,
+        )
         self.http_429 = Counter("sitrep_telegram_429", "Bot API answers 429", registry=r)
         self.outbox_depth = Gauge("sitrep_outbox_depth", "Outbox rows waiting", registry=r)
         self.delivery_latency = Histogram(

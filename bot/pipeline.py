@@ -39,6 +39,7 @@ class IncomingPost:
     text: str
     edited_at: datetime | None = None
     forwarded_from: str | None = None
+    vouched: bool = False  # an admin forwarded it: parsed even if its channel is not trusted
 
 
 class EventSink(Protocol):
@@ -70,6 +71,7 @@ class BatchResult:
     unchanged: int = 0
     events_created: int = 0
     events_updated: int = 0
+    untrusted: int = 0  # stored for the operator, not parsed: the channel is not trusted
 
 
 def to_event_data(event: ParsedEvent, occurred_at: datetime) -> EventData:
@@ -85,7 +87,9 @@ def to_event_data(event: ParsedEvent, occurred_at: datetime) -> EventData:
 
 
 class Pipeline:
-    """Stores and parses posts for known channels. Thread-safe per call; callers await ``ingest``."""
+    """Stores every post; parses only those of trusted channels (``Channel.trusted``) and admins'
+    forwards, so a stranger who adds the bot to a channel of their own can never alert anyone.
+    Thread-safe per call; callers await ``ingest``."""
 
     def __init__(
         self,
@@ -132,6 +136,7 @@ class Pipeline:
                 "edited": result.edited,
                 "events_created": result.events_created,
                 "events_updated": result.events_updated,
+                "untrusted": result.untrusted,
             },
         )
         return result
@@ -157,6 +162,9 @@ class Pipeline:
         result.edited += status == "edited"
         if self.metrics is not None:
             self.metrics.posts.labels(channel.username, status).inc()
+        if not (channel.trusted or incoming.vouched):
+            result.untrusted += 1
+            return
         try:
             events = parse(post.text, channel.kind, channel.default_region)
         except Exception:  # a parser bug must not lose the post: it is stored, retried later

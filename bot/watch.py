@@ -128,7 +128,11 @@ class SourceService:
 
 
 def alerts_service(
-    settings: Settings, engine: Engine, pipeline: Pipeline, client: httpx.AsyncClient
+    settings: Settings,
+    engine: Engine,
+    pipeline: Pipeline,
+    client: httpx.AsyncClient,
+    metrics: Metrics | None = None,
 ) -> AlertsApiService | None:
     """The alerts.in.ua poller when ``SITREP_ALERTS_IN_UA_TOKEN`` is set, else None."""
     if settings.alerts_in_ua_token is None:
@@ -141,4 +145,5 @@ def alerts_service(
         settings.alerts_in_ua_url,
         settings.alerts_poll_interval_s,
         timezone=settings.timezone,
+        metrics=metrics,
     )

@@ -85,11 +85,33 @@ def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> st
     return t(lang, "admin.source_ok", **values)
 
 
+def _untrusted_lines(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> list[str]:
+    rows = crud.untrusted_sources(session, exclude=(PSEUDO_CHANNEL,))
+    if not rows:
+        return []
+    lines = ["", t(lang, "admin.untrusted", n=len(rows))]
+    for row in rows:
+        why = "admin.why_unconfirmed" if row.enabled else "admin.why_unregistered"
+        post = fmt_time(lang, row.last_post_at, now, zone) if row.last_post_at else "—"
+        lines.append(
+            t(
+                lang,
+                "admin.untrusted_item",
+                channel=html.escape(row.username),
+                why=t(lang, why),
+                posts=fmt_num(lang, row.posts),
+                post=post,
+            )
+        )
+    return lines
+
+
 def _report(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> str:
     sources = crud.sources_health(session)
     lines = [t(lang, "admin.title", time=fmt_time(lang, now, now, zone)), ""]
     lines.append(t(lang, "admin.sources", n=len(sources)))
     lines += [_source_line(lang, s, now, zone) for s in sources] or [t(lang, "admin.no_sources")]
+    lines += _untrusted_lines(session, lang, now, zone)
     totals = crud.chat_totals(session)
     lines += ["", t(lang, "admin.subscribers", active=fmt_num(lang, totals.active),
                     groups=fmt_num(lang, totals.groups))]  # fmt: skip

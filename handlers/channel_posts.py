@@ -1,7 +1,10 @@
 """Posts that reach the bot through the Bot API: channels it administers, and admins' forwards.
 
-Both enter the same pipeline as the public-preview source; the channel must be in the registry
-(``sitrep channels add``) so its kind and default region are known.
+Both enter the same pipeline as the public-preview source. Anyone can make the bot an admin of
+a channel of their own, so a channel post is only parsed when its channel is trusted (registered
+with ``sitrep channels add``, enabled, confirmed); a stranger's posts are stored for the operator
+and alert nobody. An admin's forward is vouched for by that admin and is parsed whatever its
+channel.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ async def forwarded_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         published_at=origin.date.astimezone(UTC) if origin.date else datetime.now(UTC),
         text=message.text or message.caption or "",
         forwarded_from=origin.chat.username,
+        vouched=True,
     )
     result = await svc.pipeline.ingest(origin.chat.username, [post])
     logger.info("forward.ingested", extra={"channel": origin.chat.username, "new": result.new})

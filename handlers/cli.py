@@ -11,6 +11,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from telegram.error import InvalidToken
+
 from bot.cli import build_parser, dispatch
 from bot.commands import open_store
 from bot.logs import setup_logging
@@ -34,7 +36,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         install_signal_handlers(stop)
         await serve(build_runtime(settings, engine), stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except InvalidToken:  # its message quotes the token: never print it
+        print(
+            "configuration error: SITREP_BOT_TOKEN: rejected by Telegram (check it with @BotFather)",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -14,7 +14,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -27,6 +27,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.alerting import Dispatcher, DispatchStats, OutboxSink, RateLimits, make_bot
 from bot.config import Settings
 from bot.health import HealthServer
+from bot.latest import sources_verdict
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import Services
@@ -84,13 +85,17 @@ def build_runtime(
         interval_override=settings.poll_interval_s,
         metrics=metrics,
     )
-    alerts_api = alerts_service(settings, engine, pipeline, client)
+    alerts_api = alerts_service(settings, engine, pipeline, client, metrics)
     runtime = Runtime(
         settings, engine, app, dispatcher, dispatch_bot, sources, client, None, alerts_api, metrics
     )
     if health and settings.metrics_port:
         runtime.health = HealthServer(
-            metrics, _checks(runtime), port=settings.metrics_port, refresh=_refresher(runtime)
+            metrics,
+            _checks(runtime),
+            host=settings.metrics_host,
+            port=settings.metrics_port,
+            refresh=_refresher(runtime),
         )
     return runtime
 
@@ -136,20 +141,12 @@ def _checks(rt: Runtime) -> dict[str, Any]:
         return True, "reachable"
 
     async def sources() -> tuple[bool, str]:
-        def newest() -> datetime | None:
+        def verdict() -> tuple[bool, str]:
             with session_scope(rt.engine, readonly=True) as s:
-                polls = [
-                    c.last_poll_at
-                    for c in crud.list_channels(s, enabled_only=True)
-                    if c.last_poll_ok
-                ]
-            return max((p for p in polls if p is not None), default=None)
+                health = crud.channel_health(s)
+            return sources_verdict(health, datetime.now(UTC))
 
-        last = await asyncio.to_thread(newest)
-        if last is None:
-            return False, "no successful poll yet"
-        age = datetime.now(UTC) - last
-        return age < timedelta(minutes=5), f"last successful poll {int(age.total_seconds())} s ago"
+        return await asyncio.to_thread(verdict)
 
     async def dispatcher() -> tuple[bool, str]:
         alive = any(not t.done() for t in rt.dispatcher._tasks)

@@ -67,6 +67,12 @@ class Channel(SQLModel, table=True):
     consecutive_errors: int = 0
     last_post_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    @property
+    def trusted(self) -> bool:
+        """Registered by the operator, enabled and confirmed: only such channels' posts alert
+        anyone or enter summaries; the others are stored for the operator to review."""
+        return self.enabled and self.confirmed
+
 
 class Post(SQLModel, table=True):
     """One channel message; ``version`` starts at 1 and is bumped whenever the text changes."""

@@ -85,7 +85,7 @@ async def test_edited_channel_post_updates_events_in_place(bot: Bot) -> None:
         assert len(s.exec(select(Event).where(col(Event.post_id) == posts[0].id)).all()) == 2
 
 
-async def test_unregistered_channel_is_stored_as_news(bot: Bot) -> None:
+async def test_unregistered_channel_is_stored_but_not_parsed(bot: Bot) -> None:
     bot.tg.channel_post(-1002, None, NIZHYN, 5)  # a private channel: no username, ignored
     bot.tg.channel_post(-1003, "Some_New_Channel", NIZHYN, 7)
     post, events = await _stored(bot, "some_new_channel", 7)
@@ -95,9 +95,8 @@ async def test_unregistered_channel_is_stored_as_news(bot: Bot) -> None:
         assert channel is not None and channel.kind == "news" and channel.default_region is None
         assert s.exec(select(Post).where(col(Post.message_id) == 5)).first() is None
         assert len(s.exec(select(Channel)).all()) == 6  # the five seeded + this one
-    # A news channel's post is parsed like any other; Nizhyn places it in Chernihiv oblast.
-    assert {"drones", "casualties"} <= {e.kind for e in events}
-    assert all("UA-74" in e.regions for e in events)
+    # Anyone can add the bot to a channel: an unregistered one's posts are kept, not parsed.
+    assert events == [] and post.parsed_at is None and not channel.trusted
 
 
 async def test_admins_forward_is_ingested_under_the_origin_channel(bot: Bot) -> None:

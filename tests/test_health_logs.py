@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable
+from urllib.parse import quote
 
 import httpx
+import pytest
+from telegram.error import InvalidToken
 
 from bot.health import HealthServer
-from bot.logs import JsonFormatter, RedactFilter
+from bot.logs import JsonFormatter, TextFormatter
 from bot.metrics import Metrics
 
 
@@ -49,21 +53,47 @@ async def test_healthz_and_metrics() -> None:
         await server.stop()
 
 
-def test_logs_are_json_and_never_carry_the_token() -> None:
-    token = "123456:ABC-secret-token"
+def _log_through(formatter: logging.Formatter, emit: Callable[[logging.Logger], None]) -> str:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RedactFilter([token]))
+    handler.setFormatter(formatter)
     log = logging.getLogger("test.redact")
     log.addHandler(handler)
     log.propagate = False
     try:
-        log.warning(
-            "POST https://api.telegram.org/bot%s/sendMessage failed", token, extra={"chat_id": 42}
-        )
+        emit(log)
     finally:
         log.removeHandler(handler)
-    line = json.loads(stream.getvalue())
-    assert token not in stream.getvalue()
+    return stream.getvalue()
+
+
+TOKEN = "123456:ABC-secret-token-0123456789abcdef"
+
+
+def test_logs_are_json_and_never_carry_the_token() -> None:
+    out = _log_through(
+        JsonFormatter([TOKEN]),
+        lambda log: log.warning(
+            "POST https://api.telegram.org/bot%s/sendMessage failed", TOKEN, extra={"chat_id": 42}
+        ),
+    )
+    line = json.loads(out)
+    assert TOKEN not in out
     assert line["chat_id"] == 42 and "<token>" in line["msg"]
+
+
+@pytest.mark.parametrize("formatter", [JsonFormatter([TOKEN]), TextFormatter([TOKEN])])
+def test_token_is_masked_in_exceptions_extras_and_every_spelling(
+    formatter: logging.Formatter,
+) -> None:
+    def emit(log: logging.Logger) -> None:
+        try:
+            raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
+        except InvalidToken:
+            log.exception("start failed", extra={"url": f"https://x/bot{quote(TOKEN, safe='')}"})
+        log.info("webhook path /%s", TOKEN.partition(":")[2])
+
+    out = _log_through(formatter, emit)
+    assert "InvalidToken" in out and "<token>" in out
+    assert TOKEN not in out and quote(TOKEN, safe="") not in out
+    assert TOKEN.partition(":")[2] not in out

@@ -114,6 +114,34 @@ def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
     )
 
 
+def test_run_with_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    with BotApiStandin() as tg:
+        wrong = "987654321:AAF-this-token-is-not-the-one-telegram-knows"
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "SITREP_BOT_TOKEN": wrong,
+            "SITREP_BOT_API_BASE_URL": tg.base_url,
+            "SITREP_METRICS_PORT": "0",
+        }
+        out = subprocess.run([*SITREP, "run"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        "configuration error: SITREP_BOT_TOKEN: rejected by Telegram (check it with @BotFather)"
+    )
+    assert wrong.partition(":")[2] not in out.stdout + out.stderr
+
+
+def test_health_listens_on_loopback_unless_told(tmp_path: Path) -> None:
+    from bot.config import Settings
+
+    assert Settings(_env_file=None).metrics_host == "127.0.0.1"  # type: ignore[call-arg]
+    assert (
+        "SITREP_METRICS_HOST: 0.0.0.0"
+        in (Path(__file__).parents[1] / "docker-compose.yml").read_text()
+    )
+
+
 def test_demo_delivers_the_night(tmp_path: Path) -> None:
     out = subprocess.run(
         [*SITREP, "demo", "--json", "--speed", "3"],

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.parsing import parse
 from bot.pipeline import Pipeline
 from bot.sources.alerts_in_ua import (
@@ -101,7 +102,7 @@ def _posts(engine: Engine) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("uid", sorted(OBLAST_UIDS))
 def test_every_oblast_text_parses_to_its_region(uid: int) -> None:
     title = "x" if uid not in (31, 30) else "м. Київ"
-    (a,) = parse_alerts({"alerts": [alert(7, title, oblast_uid=uid)]})
+    (a,) = parse_alerts({"alerts": [alert(7, title, oblast_uid=uid)]}).alerts
     for kind in ("start", "end"):
         post = render(Transition(kind, a.id, a.place, T0), KYIV)
         (event,) = parse(post.text, "alerts", None)
@@ -113,7 +114,7 @@ def test_every_oblast_text_parses_to_its_region(uid: int) -> None:
     [(RAION, "UA-12"), (HROMADA, "UA-12"), (CITY, "UA-63"), (SUMY, "UA-59")],
 )
 def test_sub_oblast_places_map_to_their_oblast(item: dict[str, object], region: str) -> None:
-    (a,) = parse_alerts({"alerts": [item]})
+    (a,) = parse_alerts({"alerts": [item]}).alerts
     post = render(Transition("start", a.id, a.place, a.started_at), KYIV)
     assert post.message_id == a.id * 2
     assert post.text.startswith("🔴 ")
@@ -122,9 +123,69 @@ def test_sub_oblast_places_map_to_their_oblast(item: dict[str, object], region: 
     ]
 
 
-def test_malformed_entries_are_skipped() -> None:
-    body = {"alerts": [{"id": 1}, SUMY, {"id": "x", "started_at": "bad", "location_title": "a"}]}
-    assert [a.id for a in parse_alerts(body)] == [1]
+def test_unreadable_entries_are_set_apart_by_id() -> None:
+    no_type = dict(alert(11, "Сумська область", oblast_uid=20), alert_type=None)
+    body = {
+        "alerts": [
+            {"id": 10},  # no started_at
+            SUMY,
+            {"id": "x", "started_at": "bad", "location_title": "a"},  # not even an id
+            dict(SUMY, id=12, started_at="yesterday"),
+            dict(
+                SUMY, id=13, location_oblast_uid=999, location_oblast="", location_title="Атлантида"
+            ),
+            no_type,  # never guessed to be an air raid
+            "not an object",
+        ]
+    }
+    found = parse_alerts(body)
+    assert [a.id for a in found.alerts] == [1]
+    assert found.unreadable == {10, 11, 12, 13} and found.problems == 6
+
+
+def _sumy(**changes: object) -> dict[str, object]:
+    return dict(SUMY, **changes)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        _sumy(started_at="not a date"),
+        _sumy(location_oblast_uid=999, location_oblast="", location_title="?"),
+        _sumy(alert_type=None),
+        _sumy(location_title=None, started_at=None),
+    ],
+    ids=["bad_started_at", "unknown_oblast", "no_alert_type", "fields_missing"],
+)
+async def test_an_unreadable_entry_never_ends_its_alert(
+    engine: Engine, api: AlertsApiStandin, client: httpx.AsyncClient, broken: dict[str, object]
+) -> None:
+    metrics = Metrics()
+    clock = Clock(T0 + timedelta(minutes=2))
+    service = AlertsApiService(
+        engine, Pipeline(engine), client, "good", api.base_url, 15, clock=clock, metrics=metrics
+    )
+    await asyncio.to_thread(service._register)
+    api.set_alerts([SUMY])
+    assert (await service.poll_once()).posts == 1  # the start
+    for _ in range(3):  # the entry turns unreadable and stays so for a while
+        clock.advance(60)
+        api.set_alerts([broken])
+        outcome = await service.poll_once()
+        assert (outcome.status, outcome.posts, outcome.alerts) == ("ok", 0, 1)
+    assert service.unreadable_entries == 3
+    assert b'sitrep_source_unreadable_total{source="alerts_in_ua"} 3.0' in metrics.render()
+    # A restart while it is unreadable does not read it as ended either.
+    restarted = _service(engine, api, client, clock)
+    assert (await restarted.poll_once()).posts == 0
+    # Readable again: no second start. Gone from the answer: now, and only now, it has ended.
+    clock.advance(60)
+    api.set_alerts([SUMY])
+    assert (await restarted.poll_once()).posts == 0
+    clock.advance(60)
+    api.set_alerts([])
+    assert (await restarted.poll_once()).posts == 1
+    assert [k for _, k, _ in _events(engine)] == ["air_alert_start", "air_alert_end"]
 
 
 # --- service against the stand-in --------------------------------------------------------------
@@ -269,7 +330,7 @@ async def test_restart_never_duplicates_starts_or_ends(
     assert _events(engine) == [(2, "air_alert_start", ["UA-59"]), (3, "air_alert_end", ["UA-59"])]
 
     # Re-sending a stored transition is a no-op in the pipeline.
-    (a,) = parse_alerts({"alerts": [SUMY]})
+    (a,) = parse_alerts({"alerts": [SUMY]}).alerts
     again = await Pipeline(engine).ingest(
         CHANNEL, [render(Transition("start", a.id, a.place, a.started_at), KYIV)]
     )

@@ -20,6 +20,7 @@ from bot.sources.telegram_web import (
     SourceError,
     TelegramWebSource,
     TransientError,
+    UnreadablePage,
     parse_retry_after,
 )
 from bot.standins.tme_render import ALERT_POSTS, KPSZSU_POSTS
@@ -257,8 +258,39 @@ async def test_truncated_and_changed_html(tme: TmeStandin, source: TelegramWebSo
 
 async def test_empty_channel(tme: TmeStandin, source: TelegramWebSource) -> None:
     tme.add_channel("empty")
-    result = await source.fetch_new("empty", 7)
+    result = await source.fetch_new("empty", 0)
     assert result.posts == [] and not result.gap
+    with pytest.raises(UnreadablePage):  # it had posts: an empty history is not "nothing new"
+        await source.fetch_new("empty", 7)
+
+
+LOGIN_WALL = (
+    "<html><head><title>Telegram</title></head><body><div class='login'>Log in</div></body></html>"
+)
+RENAMED = (
+    "<html><body><header><div class='tgme_header_title'>Повітряні Сили</div></header>"
+    "<section class='tgme_channel_history js-message_history'>"
+    "<div class='tg_post_v2' data-post='kpszsu/9'>Ракети курсом на Київ</div></section></body></html>"
+)
+
+
+@pytest.mark.parametrize("body", ["", "garbage \x00 bytes", LOGIN_WALL, RENAMED])
+async def test_unreadable_200_page_is_an_error_not_an_empty_poll(
+    tme: TmeStandin, source: TelegramWebSource, body: str
+) -> None:
+    fill(tme, 3)
+    assert len((await source.fetch_new("kpszsu", 0)).posts) == 3
+    tme.misbehave("kpszsu", body=body)
+    retry = []
+    for _ in range(2):
+        with pytest.raises(UnreadablePage) as info:
+            await source.fetch_new("kpszsu", 3)
+        assert isinstance(info.value, TransientError) and "unreadable page" in info.value.message
+        retry.append(info.value.retry_at)
+    assert retry[1] > retry[0] > NOW  # backs off like any failure
+    tme.misbehave("kpszsu", body=None)
+    fill(tme, 1)
+    assert [p.message_id for p in (await source.fetch_new("kpszsu", 3)).posts] == [4]
 
 
 async def test_default_client_sends_user_agent(tme: TmeStandin) -> None:

@@ -13,6 +13,13 @@ MESSAGES: dict[str, str] = {
     "admin.source_never": "⏳ @{channel} — not polled yet{stale}",
     "admin.never": "never",
     "admin.stale": " · ⚠️ <b>stale</b>",
+    "admin.untrusted": (
+        "<b>Untrusted channels</b> ({n}) — posts stored, never alerted; "
+        "<code>sitrep channels add</code> trusts one"
+    ),
+    "admin.untrusted_item": "🚫 @{channel} ({why}) — {posts} posts, last {post}",
+    "admin.why_unregistered": "not registered or removed",
+    "admin.why_unconfirmed": "username not confirmed",
     "admin.subscribers": "<b>Subscribers</b>: {active} active chats, {groups} of them groups",
     "admin.region": "• {region} — {n}",
     "admin.no_subscribers": "No subscriptions yet.",

@@ -13,6 +13,13 @@ MESSAGES: dict[str, str] = {
     "admin.source_never": "⏳ @{channel} — ще не опитано{stale}",
     "admin.never": "ніколи",
     "admin.stale": " · ⚠️ <b>застаріло</b>",
+    "admin.untrusted": (
+        "<b>Недовірені канали</b> ({n}) — дописи збережено, сповіщень не було; "
+        "<code>sitrep channels add</code> робить канал довіреним"
+    ),
+    "admin.untrusted_item": "🚫 @{channel} ({why}) — дописів: {posts}, останній {post}",
+    "admin.why_unregistered": "не зареєстровано або вимкнено",
+    "admin.why_unconfirmed": "ім'я не підтверджено",
     "admin.subscribers": "<b>Підписники</b>: активних чатів {active}, з них груп {groups}",
     "admin.region": "• {region} — {n}",
     "admin.no_subscribers": "Підписок ще немає.",

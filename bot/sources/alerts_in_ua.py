@@ -19,6 +19,9 @@ Baseline (no extra state is persisted; the posts table is the memory):
 * Starts stored in the last ``reopen_window`` (3 days) without their end and no longer active at
   the first poll ended while the bot was down: their end is emitted then, timed at that poll.
 * Only ``air_raid`` alerts produce posts; other alert types are ignored.
+* No all-clear without an explicit end: an alert whose entry turns unreadable (bad date, unknown
+  oblast, no alert type) keeps its state; the entry is logged and counted
+  (``sitrep_source_unreadable_total``). A failed or malformed answer changes nothing at all.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -40,6 +43,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.geo.regions import REGIONS
+from bot.metrics import Metrics
 from bot.pipeline import IncomingPost, Pipeline
 from bot.sources.telegram_web import USER_AGENT, Backoff, parse_retry_after
 from storage import crud
@@ -121,32 +125,61 @@ def _region(item: Mapping[str, Any]) -> str | None:
     return None
 
 
-def parse_alerts(body: Any) -> list[ApiAlert]:
-    """The alerts of an ``active.json`` body; malformed entries are skipped with a warning."""
+@dataclass(frozen=True, slots=True)
+class AlertsBody:
+    """What one ``active.json`` answer says.
+
+    ``unreadable`` holds the ids of entries that are present but could not be read (a bad
+    ``started_at``, an unknown oblast, no alert type): such an alert is still there, so it keeps
+    whatever state it had. Reading its absence as an end would send a false all-clear.
+    """
+
+    alerts: list[ApiAlert]
+    unreadable: frozenset[int] = frozenset()
+    problems: int = 0  # unreadable entries, with or without an id
+
+
+def parse_alerts(body: Any) -> AlertsBody:
+    """The alerts of an ``active.json`` body; unreadable entries are logged and kept apart."""
     items = body.get("alerts") if isinstance(body, dict) else None
     if not isinstance(items, list):
         raise ValueError("no 'alerts' list in the response")
     alerts: list[ApiAlert] = []
+    unreadable: set[int] = set()
+    problems = 0
     for item in items:
+        alert_id = _int(item.get("id")) if isinstance(item, dict) else None
         try:
-            started = _dt(item["started_at"])
-            alert_id = _int(item["id"])
-            if started is None or alert_id is None:
-                raise ValueError("no id or started_at")
-            alerts.append(
-                ApiAlert(
-                    id=alert_id,
-                    location_title=str(item["location_title"]),
-                    location_type=str(item.get("location_type") or "oblast"),
-                    alert_type=str(item.get("alert_type") or "air_raid"),
-                    started_at=started,
-                    finished_at=_dt(item.get("finished_at")),
-                    region=_region(item),
-                )
-            )
+            alerts.append(_read_alert(item, alert_id))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            logger.warning("alerts_in_ua.bad_alert", extra={"error": str(exc)[:200]})
-    return alerts
+            problems += 1
+            if alert_id is not None:
+                unreadable.add(alert_id)
+            logger.warning(
+                "alerts_in_ua.bad_alert", extra={"alert_id": alert_id, "error": str(exc)[:200]}
+            )
+    return AlertsBody(alerts, frozenset(unreadable), problems)
+
+
+def _read_alert(item: Any, alert_id: int | None) -> ApiAlert:
+    started = _dt(item["started_at"])
+    if started is None or alert_id is None:
+        raise ValueError("no id or started_at")
+    alert_type = item.get("alert_type")
+    if not alert_type:
+        raise ValueError("no alert_type")  # never guess "air_raid"
+    region = _region(item)
+    if region is None:
+        raise ValueError("unknown oblast")
+    return ApiAlert(
+        id=alert_id,
+        location_title=str(item["location_title"]),
+        location_type=str(item.get("location_type") or "oblast"),
+        alert_type=str(alert_type),
+        started_at=started,
+        finished_at=_dt(item.get("finished_at")),
+        region=region,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,37 +202,45 @@ def render(t: Transition, tz: ZoneInfo) -> IncomingPost:
 
 @dataclass(slots=True)
 class AlertDiff:
-    """The active air-raid alerts between polls; pure (the caller commits after storing)."""
+    """The active air-raid alerts between polls, as alert id → place; pure (the caller commits
+    after storing)."""
 
     catch_up: float = 600.0
-    active: dict[int, ApiAlert] | None = None  # None until the first poll (baseline)
+    active: dict[int, str] | None = None  # None until the first poll (baseline)
 
     def diff(
-        self, alerts: Iterable[ApiAlert], now: datetime, open_starts: Mapping[int, str]
-    ) -> tuple[list[Transition], dict[int, ApiAlert]]:
+        self, body: AlertsBody, now: datetime, open_starts: Mapping[int, str]
+    ) -> tuple[list[Transition], dict[int, str]]:
         """Transitions since the previous poll and the new active set (see the module doc).
 
         ``open_starts`` (alert id → place) are stored starts without an end; used at baseline.
+        Only an alert that is gone from the answer, or says it finished, has ended: one whose
+        entry turned unreadable keeps its state.
         """
-        raids = [a for a in alerts if a.alert_type == "air_raid" and a.region is not None]
-        current = {a.id: a for a in raids if a.finished_at is None}
+        raids = [a for a in body.alerts if a.alert_type == "air_raid"]
+        current = {a.id: a.place for a in raids if a.finished_at is None}
         finished = {a.id: a.finished_at for a in raids if a.finished_at is not None}
+        previous = open_starts if self.active is None else self.active
+        for alert_id in body.unreadable & previous.keys():
+            if alert_id not in finished:
+                current.setdefault(alert_id, previous[alert_id])
         out: list[Transition] = []
         if self.active is None:
             recent = now - timedelta(seconds=self.catch_up)
-            for a in current.values():
-                if a.id not in open_starts and a.started_at >= recent:
-                    out.append(Transition("start", a.id, a.place, a.started_at))
-            for alert_id, place in open_starts.items():
-                if alert_id not in current:
-                    out.append(Transition("end", alert_id, place, finished.get(alert_id) or now))
+            out += [
+                Transition("start", a.id, a.place, a.started_at)
+                for a in raids
+                if a.finished_at is None and a.id not in open_starts and a.started_at >= recent
+            ]
         else:
-            for a in current.values():
-                if a.id not in self.active:
-                    out.append(Transition("start", a.id, a.place, a.started_at))
-            for alert_id, a in self.active.items():
-                if alert_id not in current:
-                    out.append(Transition("end", alert_id, a.place, finished.get(alert_id) or now))
+            out += [
+                Transition("start", a.id, a.place, a.started_at)
+                for a in raids
+                if a.finished_at is None and a.id not in self.active
+            ]
+        for alert_id, place in previous.items():
+            if alert_id not in current:
+                out.append(Transition("end", alert_id, place, finished.get(alert_id) or now))
         return out, current
 
 
@@ -262,6 +303,7 @@ class AlertsApiService:
         reopen_window: float = 3 * 86400.0,
         clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine, self.pipeline, self.client = engine, pipeline, client
         self.url = base_url.rstrip("/") + ACTIVE_PATH
@@ -269,6 +311,8 @@ class AlertsApiService:
         self.tz = ZoneInfo(timezone)
         self.reopen_window = reopen_window
         self.error: str | None = None
+        self.metrics = metrics
+        self.unreadable_entries = 0  # entries seen that could not be read, since start
         self.state = AlertDiff(catch_up=catch_up)
         self._token = token
         self._last_modified: str | None = None  # sent back as If-Modified-Since
@@ -301,8 +345,14 @@ class AlertsApiService:
 
     def _register(self) -> None:
         with session_scope(self.engine) as s:
-            crud.upsert_channel(
-                s, CHANNEL, kind="alerts", title="alerts.in.ua", poll_interval_s=int(self.interval)
+            crud.upsert_channel(  # the operator's own API token: a trusted source
+                s,
+                CHANNEL,
+                kind="alerts",
+                title="alerts.in.ua",
+                poll_interval_s=int(self.interval),
+                enabled=True,
+                confirmed=True,
             )
 
     async def _run(self) -> None:
@@ -340,6 +390,10 @@ class AlertsApiService:
             self._backoff.success()
             return AlertsPoll("not_modified", alerts=len(self.state.active or {}))
         alerts = parse_alerts(body)
+        if alerts.problems:
+            self.unreadable_entries += alerts.problems
+            if self.metrics is not None:
+                self.metrics.unreadable.labels(CHANNEL).inc(alerts.problems)
         now = datetime.fromtimestamp(self._clock(), UTC)
         opened: dict[int, str] = {}
         if self.state.active is None:

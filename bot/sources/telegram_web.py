@@ -100,6 +100,10 @@ class PreviewDisabled(SourceError):
     """The channel has no public preview (t.me redirects /s/<name> to /<name>)."""
 
 
+class UnreadablePage(TransientError):
+    """A 200 answer that is not a readable preview page: an error, not "nothing new"."""
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     posts: list[ChannelPost]  # ascending by id: new ones, plus recently edited ones
@@ -185,7 +189,15 @@ class TelegramWebSource:
         if after is not None:
             params = {"after": str(after)}
         html = await self._get_html(username, params)
-        return parse_channel_page(html, channel=username)
+        page = parse_channel_page(html, channel=username)
+        if not page.is_preview:
+            raise self._unreadable(username, "page without the preview's header and history")
+        return page
+
+    def _unreadable(self, username: str, why: str) -> UnreadablePage:
+        retry_at = self.backoff(username).failure()
+        logger.warning("tme.unreadable_page", extra={"channel": username, "error": why})
+        return UnreadablePage(username, f"unreadable page: {why}", retry_at)
 
     async def _walk_forward(self, username: str, cursor: int, max_pages: int) -> list[ParsedPage]:
         pages: list[ParsedPage] = []
@@ -212,6 +224,9 @@ class TelegramWebSource:
         window is included on every call.
         """
         page = await self.fetch_page(username)
+        if last_seen_id > 0 and page.highest_id is None:
+            # The channel has posts, so its newest page must show some: markup we cannot read.
+            raise self._unreadable(username, "no messages on the newest page")
         pages = [page]
         lowest = page.lowest_id
         reached = lowest is None or lowest <= last_seen_id + 1

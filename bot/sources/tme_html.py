@@ -20,6 +20,12 @@ logger = logging.getLogger(__name__)
 
 CANONICAL_BASE = "https://t.me"
 
+# What every public preview page has, whatever its posts: the channel's title in a header and a
+# message-history container. A 200 answer without them (a login wall, a rename of the markup, an
+# error page) must read as a failed poll, never as "no new posts".
+_HEADER = "div.tgme_header_title, div.tgme_channel_info_header_title"
+_HISTORY = "section.tgme_channel_history, .js-message_history"
+
 # Inline elements whose content never belongs to the visible message text.
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript"})
 
@@ -47,6 +53,7 @@ class ParsedPage:
     highest_id: int | None
     skipped: int = 0
     ids: frozenset[int] = field(default_factory=frozenset)
+    is_preview: bool = True  # the page has the preview's channel header and message history
 
 
 class MalformedPost(ValueError):
@@ -84,6 +91,7 @@ def parse_channel_page(html: str, *, channel: str | None = None) -> ParsedPage:
         highest_id=max(ids) if ids else None,
         skipped=skipped,
         ids=frozenset(ids),
+        is_preview=tree.css_first(_HEADER) is not None and tree.css_first(_HISTORY) is not None,
     )
 
 

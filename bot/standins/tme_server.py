@@ -42,6 +42,7 @@ class Misbehaviour:
     delay: float = 0.0  # seconds before answering (each request)
     truncate: float | None = None  # send only this fraction of the page bytes
     preview_disabled: bool = False  # 302 to /<username>
+    body: str | None = None  # answer 200 with this instead of the page (garbage, empty, login wall)
 
 
 @dataclass
@@ -175,6 +176,8 @@ class TmeStandin(ThreadedServer):
             if bad.server_error > 0:
                 bad.server_error -= 1
                 return 500, {}, b"Internal Server Error", bad.delay
+            if bad.body is not None:
+                return 200, {}, bad.body.encode("utf-8"), bad.delay
             posts = self._select(ch, query)
             html = render_channel_page(ch.username, ch.title, posts, self.base_url)
             body = html.encode("utf-8")

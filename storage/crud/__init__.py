@@ -124,21 +124,25 @@ __all__ += [
 from storage.crud.admin import (  # noqa: E402
     ChatTotals,
     SourceRow,
+    UntrustedSource,
     active_chat_count,
     active_chats,
     chat_totals,
     outbox_counts,
     sources_health,
     subscribers_by_region,
+    untrusted_sources,
 )
 
 __all__ += [
     "ChatTotals",
     "SourceRow",
+    "UntrustedSource",
     "active_chat_count",
     "active_chats",
     "chat_totals",
     "outbox_counts",
     "sources_health",
     "subscribers_by_region",
+    "untrusted_sources",
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import OUTBOX_STATUSES, Channel, Chat, Outbox, Subscription
+from storage.models import OUTBOX_STATUSES, Channel, Chat, Outbox, Post, Subscription
 
 GROUP_TYPES = ("group", "supergroup")
 
@@ -24,6 +25,17 @@ class SourceRow:
     last_poll_ok: bool | None
     consecutive_errors: int
     last_error: str | None
+    last_post_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UntrustedSource:
+    """A channel whose posts are stored but never alert: unregistered, disabled or unconfirmed."""
+
+    username: str
+    enabled: bool
+    confirmed: bool
+    posts: int
     last_post_at: datetime | None
 
 
@@ -48,6 +60,32 @@ def sources_health(session: Session) -> list[SourceRow]:
             c.last_post_at,
         )
         for c in session.exec(query).all()
+    ]
+
+
+def untrusted_sources(session: Session, exclude: tuple[str, ...] = ()) -> list[UntrustedSource]:
+    """Channels that are not trusted but have posts, most posts first (one grouped query)."""
+    n = func.count(col(Post.id))
+    query = (
+        sa.select(
+            col(Channel.username),
+            col(Channel.enabled),
+            col(Channel.confirmed),
+            n,
+            func.max(col(Post.published_at)),
+        )
+        .join(Post, col(Post.channel_id) == col(Channel.id))
+        .where(~(col(Channel.enabled).is_(True) & col(Channel.confirmed).is_(True)))
+        .group_by(
+            col(Channel.id), col(Channel.username), col(Channel.enabled), col(Channel.confirmed)
+        )
+        .order_by(n.desc(), col(Channel.username))
+    )
+    if exclude:
+        query = query.where(col(Channel.username).not_in(exclude))
+    return [
+        UntrustedSource(str(u), bool(e), bool(c), int(k), at)
+        for u, e, c, k, at in session.execute(query).all()
     ]
 
 
