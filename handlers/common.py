@@ -18,11 +18,12 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.geo.regions import REGIONS
+from bot.html_split import split_html
 from bot.i18n import language_of, t
 from bot.services import Services, services
 from storage import crud
@@ -30,7 +31,6 @@ from storage.db import session_scope
 
 T = TypeVar("T")
 ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
-MAX_TEXT: Final = int(MessageLimit.MAX_TEXT_LENGTH)
 
 
 def svc(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -125,32 +125,6 @@ async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE, info: C
         else:
             await reply(update, text)
     return allowed
-
-
-def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at line ends into chunks of at most ``limit`` characters.
-
-    Lines are self-contained HTML (tags open and close on one line), so chunks stay valid. A
-    single over-long line is cut hard (it never carries markup that long).
-    """
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        chunks.append(current)
-    return chunks or [text[:limit]]
 
 
 async def reply(

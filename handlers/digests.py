@@ -22,7 +22,8 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.digest import digest_text
-from handlers.common import split_html, svc, tz
+from bot.html_split import split_html
+from handlers.common import svc, tz
 from storage import crud
 from storage.db import session_scope
 

@@ -11,7 +11,6 @@ from bot.digest import digest_text
 from bot.latest import fmt_num, fmt_time, latest_summary, staleness
 from bot.pipeline import IncomingPost, Pipeline
 from bot.registry import ChannelSpec, seed_channels
-from handlers.common import split_html
 from storage import crud
 from storage.db import session_scope
 from storage.models import ALL_TOPICS_MASK, TOPICS
@@ -109,12 +108,3 @@ def test_locale_formats() -> None:
     assert fmt_time("uk", NOW, NOW, KYIV) == "10:00"
     assert fmt_time("en", NOW - timedelta(days=1), NOW, KYIV) == "Nov 23, 10:00"
     assert fmt_time("uk", NOW - timedelta(days=1), NOW, KYIV) == "23 лист. 10:00"
-
-
-def test_split_html_keeps_lines_whole() -> None:
-    line = "• <b>подія</b> " + "x" * 80
-    text = "\n".join([line] * 200)
-    parts = split_html(text)
-    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
-    assert "\n".join(parts) == text
-    assert all(p.count("<b>") == p.count("</b>") for p in parts)

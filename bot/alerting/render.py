@@ -1,25 +1,26 @@
-"""Alert text: one short HTML message per (happening, language), and splitting of long texts.
+"""Alert text: one short HTML message per (happening, language).
 
 Everything that comes from posts (place names, channel names) is HTML-escaped here; the
 templates in ``bot/i18n/alerts_*.py`` hold the only markup. Output is bounded (places and
-sources are capped) so a message always fits Telegram's 4096 characters; :func:`split_html`
-is the safety net for anything longer.
+sources are capped) so a message always fits Telegram's 4096 characters;
+:func:`bot.html_split.split_html` is the safety net for anything longer.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from bot.html_split import MAX_LEN as MAX_LEN
+from bot.html_split import split_html as split_html  # re-exported for the dispatcher
+from bot.html_split import u16len as u16len
 from bot.i18n import catalog, t
 
 KYIV: Final = ZoneInfo("Europe/Kyiv")
-MAX_LEN: Final = 4096
 MAX_PLACES: Final = 8
 MAX_SOURCES: Final = 5
 MAX_NAME: Final = 60
@@ -176,65 +177,3 @@ def render(view: AlertView, lang: str, *, link: LinkFn = tme_link) -> str:
         tail += " · " + t(lang, "alert.sources", links=_source_links(view.sources, link))
     lines.append(tail)
     return "\n".join(lines)
-
-
-# ---- splitting ---------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]", re.S)
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
-
-
-def u16len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _apply_tags(unit: str, stack: list[tuple[str, str]]) -> None:
-    for match in _TAG.finditer(unit):
-        closing, name = match.group(1), match.group(2).lower()
-        if not closing:
-            stack.append((name, match.group(0)))
-        else:
-            for i in range(len(stack) - 1, -1, -1):
-                if stack[i][0] == name:
-                    del stack[i]
-                    break
-
-
-def _closes(stack: list[tuple[str, str]]) -> str:
-    return "".join(f"</{name}>" for name, _ in reversed(stack))
-
-
-def split_html(text: str, limit: int = MAX_LEN) -> list[str]:
-    """Cut HTML into parts of at most ``limit`` UTF-16 units, at line breaks where possible.
-
-    Tags open at a cut are closed at the end of one part and reopened at the start of the next;
-    tags and entities are never cut through.
-    """
-    if u16len(text) <= limit:
-        return [text]
-    units: list[str] = []
-    for line in text.split("\n"):
-        piece = line + "\n"
-        if u16len(piece) <= limit // 2:
-            units.append(piece)
-        else:
-            units.extend(_TOKEN.findall(piece))
-    parts: list[str] = []
-    stack: list[tuple[str, str]] = []
-    current = ""
-    for unit in units:
-        after = list(stack)
-        _apply_tags(unit, after)
-        if current.strip() and u16len(current + unit + _closes(after)) > limit:
-            parts.append((current + _closes(stack)).strip("\n"))
-            current = "".join(tag for _, tag in stack)
-        current += unit
-        stack = after
-    if current.strip():
-        parts.append((current + _closes(stack)).strip("\n"))
-    return [p for p in parts if _visible(p).strip()]
-
-
-def _visible(part: str) -> str:
-    return html.unescape(_TAG.sub("", part))
