@@ -23,6 +23,8 @@ from telegram.ext import (
 from bot.i18n import LANGUAGES, t
 from bot.services import Services
 from handlers import admin, channel_posts, digests, info, membership, settings, subscriptions
+from handlers.common import expired
+from handlers.updates import PerChatUpdates
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +78,8 @@ def build_application(
     """Build the bot. ``builder`` lets tests and the demo point it at a Bot API stand-in.
 
     ``rate_limit`` installs PTB's ``AIORateLimiter`` (Telegram's flood limits, retries on 429);
-    ``digests_job`` schedules the per-minute daily-digest job on the JobQueue.
+    ``digests_job`` schedules the per-minute daily-digest job on the JobQueue. Chats are
+    served side by side, each chat's updates in order (:class:`PerChatUpdates`).
     """
     if builder is None:
         token = svc.settings.bot_token
@@ -89,7 +92,7 @@ def build_application(
         )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    app = builder.post_init(_post_init).build()
+    app = builder.concurrent_updates(PerChatUpdates()).post_init(_post_init).build()
     app.bot_data["services"] = svc
     add_handlers(app)
     if digests_job:
@@ -123,6 +126,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     app.add_handler(CommandHandler("admin", admin.admin, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(admin.broadcast_tap, pattern=admin.CB_PATTERN))
+    app.add_handler(CallbackQueryHandler(expired))  # any button no handler above knows
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(
         MessageHandler(

@@ -26,6 +26,7 @@ from bot.geo.regions import REGIONS
 from bot.html_split import split_html
 from bot.i18n import language_of, t
 from bot.services import Services, services
+from handlers.resolve import MAX_QUERY
 from storage import crud
 from storage.db import session_scope
 
@@ -90,6 +91,46 @@ async def chat_info(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatI
         ensure = partial(_ensure, chat_id=chat.id, chat_type=chat_type, user_lang=user_lang)
         lang = await db(context, ensure)
     return ChatInfo(chat.id, lang, chat.type == "private")
+
+
+async def read_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The chat's language without registering the chat: its stored one, else the sender's."""
+    chat, user = update.effective_chat, update.effective_user
+    stored = None
+    if chat is not None:
+        stored = await db(context, partial(_known_language, chat_id=chat.id), readonly=True)
+    return stored or language_of(user.language_code if user else None)
+
+
+async def query_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The command's free text; None, once the user is told, when it is too long to be a place
+    (nothing else is done with it: no search, no write)."""
+    query = " ".join(context.args or [])
+    if len(query) <= MAX_QUERY:
+        return query
+    lang = await read_language(update, context)
+    await reply(update, t(lang, "query.too_long", n=len(query), max=MAX_QUERY))
+    return None
+
+
+def known_regions(codes: Sequence[str]) -> list[str]:
+    """Only the 27 real regions (rows written before taps were checked may hold others)."""
+    return [code for code in codes if code in REGIONS]
+
+
+def tapped_region(update: Update) -> str | None:
+    """The region of a ``<prefix>:<code>`` button, None unless it is one of the 27."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    code = data.split(":", 1)[1] if data and ":" in data else None
+    return code if code in REGIONS else None
+
+
+async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button we never offered (forged, or from an older version): say so, change nothing."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(t(await read_language(update, context), "tap.expired"))
 
 
 async def allowed_tap(

@@ -14,8 +14,20 @@ from telegram.ext import ContextTypes
 from bot.geo.regions import REGIONS
 from bot.i18n import t
 from bot.latest import alert_line, fmt_num, fmt_time, latest_summary, stale_line, staleness
-from handlers.common import chat_info, db, region_keyboard, reply, sorted_regions, svc, tz
-from handlers.resolve import resolve
+from handlers.common import (
+    chat_info,
+    db,
+    expired,
+    known_regions,
+    query_of,
+    region_keyboard,
+    reply,
+    sorted_regions,
+    svc,
+    tapped_region,
+    tz,
+)
+from handlers.resolve import resolve_off_loop
 from handlers.subscriptions import SUB, ask
 from storage import crud
 
@@ -27,15 +39,17 @@ def _latest(session: Session, regions: list[str], now: datetime, lang: str, zone
 
 
 def _mine(session: Session, chat_id: int) -> list[str]:
-    return crud.subscriptions_of(session, chat_id)
+    return known_regions(crud.subscriptions_of(session, chat_id))
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/latest [region]: the last 12 hours of the given region or of each subscribed one."""
+    query = await query_of(update, context)
+    if query is None:
+        return
     info = await chat_info(update, context)
-    query = " ".join(context.args or [])
     if query:
-        found = resolve(query)
+        found = await resolve_off_loop(query)
         if found.kind not in ("region", "place"):
             await ask(update, info.lang, query, found, LATEST)
             return
@@ -58,9 +72,12 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def latest_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    region = tapped_region(update)
+    if region is None:
+        await expired(update, context)
+        return
     info = await chat_info(update, context)
-    region = query.data.split(":", 1)[1]
     await query.answer()
     now = svc(context).clock()
     text = await db(
@@ -72,7 +89,7 @@ async def latest_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def _regions_text(session: Session, chat_id: int, now: datetime, lang: str, zone: ZoneInfo) -> str:
-    mine = crud.subscriptions_of(session, chat_id)
+    mine = _mine(session, chat_id)
     if not mine:
         return ""
     states = crud.alert_states(session, mine)

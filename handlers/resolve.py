@@ -7,6 +7,8 @@ in every case and spelling), then a small edit-distance search over the 27 regio
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Final, Literal
@@ -17,6 +19,12 @@ from bot.geo.matcher_text import normalise_key
 from bot.geo.regions import REGIONS
 
 MAX_OPTIONS: Final = 8
+# Characters of a query: any real place name with its oblast fits, and the edit-distance
+# searches stay near a tenth of a second.
+MAX_QUERY: Final = 64
+# Resolution is CPU work: it runs here, never on the event loop, and never takes the threads
+# the database calls use.
+_RESOLVER: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="resolve")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +84,18 @@ def _by_region_name(query: str) -> tuple[list[str], list[str]]:
     return close, ranked[:3]
 
 
+async def resolve_off_loop(query: str) -> Resolution:
+    """:func:`resolve` on a worker thread, so a slow query holds up no other chat."""
+    return await asyncio.get_running_loop().run_in_executor(_RESOLVER, resolve, query)
+
+
 def resolve(query: str) -> Resolution:
-    """Interpret the user's text; never silently nothing (unknown carries suggestions)."""
+    """Interpret the user's text; never silently nothing (unknown carries suggestions).
+
+    Text longer than :data:`MAX_QUERY` is no place name: unknown, without a costly search.
+    """
     text = query.strip()
-    if not text:
+    if not text or len(text) > MAX_QUERY:
         return Resolution("unknown")
     upper = text.upper()
     if upper in REGIONS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import partial
 from typing import Any, Final
 
@@ -10,13 +11,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import LANGUAGES, t
-from handlers.common import ChatInfo, allowed_tap, chat_info, db, edit, may_change, reply
+from handlers.common import ChatInfo, allowed_tap, chat_info, db, edit, expired, may_change, reply
 from storage import crud
 from storage.models import TOPICS, Chat
 
 # Quiet hours presets: (start, end) minutes since local midnight.
 QUIET_PRESETS: Final = ((22 * 60, 7 * 60), (23 * 60, 8 * 60), (0, 6 * 60))
 DIGEST_PRESETS: Final = ("07:00", "08:00", "09:00", "12:00", "20:00", "21:00")
+PAGES: Final = ("main", "topics", "quiet", "digest", "lang")
 
 
 def _hhmm(minutes: int) -> str:
@@ -45,7 +47,7 @@ def _summary(lang: str, chat: Chat) -> str:
         language=t(lang, f"language.{chat.language}"),
         topics=", ".join(on) if on else t(lang, "settings.none"),
         quiet=quiet,
-        digest=chat.digest_time or t(lang, "settings.off"),
+        digest=html.escape(chat.digest_time) if chat.digest_time else t(lang, "settings.off"),
     )
 
 
@@ -111,8 +113,23 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, _summary(chat.language, chat), _menu(chat.language, chat, "main"))
 
 
+def _offered() -> frozenset[str]:
+    """Every ``set:`` button the menus can show; anything else was never offered."""
+    return frozenset(
+        [f"set:{page}" for page in PAGES]
+        + [f"set:t:{i}" for i in range(len(TOPICS))]
+        + [f"set:q:{s}-{e}" for s, e in QUIET_PRESETS]
+        + [f"set:d:{d}" for d in DIGEST_PRESETS]
+        + ["set:q:off", "set:d:off"]
+        + [f"set:l:{code}" for code in LANGUAGES]
+    )
+
+
+OFFERED: Final = _offered()
+
+
 def _change(chat: Chat, action: str, arg: str) -> tuple[dict[str, Any], str]:
-    """The fields a tap changes and the page to show next."""
+    """The fields a tap changes and the page to show next (``arg`` is one of :data:`OFFERED`)."""
     if action == "t":
         return {"topics": chat.topics ^ (1 << int(arg))}, "topics"
     if action == "q":
@@ -128,7 +145,12 @@ def _change(chat: Chat, action: str, arg: str) -> tuple[dict[str, Any], str]:
 
 
 async def settings_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """set:<page> opens a page; set:<action>:<value> changes a setting."""
+    """set:<page> opens a page; set:<action>:<value> changes a setting. Only values the menus
+    offer are taken: a forged or stale one is refused before anything is read or written."""
+    query = update.callback_query
+    if query is None or query.data not in OFFERED:
+        await expired(update, context)
+        return
     tap = await allowed_tap(update, context)
     if tap is None:
         return

@@ -16,11 +16,15 @@ from handlers.common import (
     chat_info,
     db,
     edit,
+    expired,
+    known_regions,
     may_change,
+    query_of,
     region_keyboard,
     reply,
+    tapped_region,
 )
-from handlers.resolve import Option, Resolution, resolve
+from handlers.resolve import Option, Resolution, resolve_off_loop
 from storage import crud
 
 SUB = "sub"  # sub:UA-74 → subscribe
@@ -34,21 +38,21 @@ def _register(session: Session, chat_id: int, chat_type: str, lang: str) -> tupl
     chat = crud.upsert_chat(
         session, chat_id, type=chat_type, language=None if chat is not None else lang
     )
-    return chat.language, crud.subscriptions_of(session, chat_id)
+    return chat.language, _mine(session, chat_id)
 
 
 def _subscribe(session: Session, chat_id: int, region: str) -> list[str]:
     crud.subscribe(session, chat_id, region)
-    return crud.subscriptions_of(session, chat_id)
+    return _mine(session, chat_id)
 
 
 def _unsubscribe(session: Session, chat_id: int, region: str) -> tuple[bool, list[str]]:
     removed = crud.unsubscribe(session, chat_id, region)
-    return removed, crud.subscriptions_of(session, chat_id)
+    return removed, _mine(session, chat_id)
 
 
 def _mine(session: Session, chat_id: int) -> list[str]:
-    return crud.subscriptions_of(session, chat_id)
+    return known_regions(crud.subscriptions_of(session, chat_id))
 
 
 def regions_list(lang: str, regions: list[str]) -> str:
@@ -87,17 +91,19 @@ async def _confirm(update: Update, info: ChatInfo, option: Option, regions: list
 
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/subscribe [text]: a region, a town (→ its oblast), typos; asks when ambiguous."""
+    query = await query_of(update, context)
+    if query is None:
+        return
     info = await chat_info(update, context)
     if not await may_change(update, context, info):
         return
-    query = " ".join(context.args or [])
     if not query:
         mine = await db(context, partial(_mine, chat_id=info.id), readonly=True)
         await reply(
             update, t(info.lang, "start.pick"), region_keyboard(info.lang, SUB, marked=mine)
         )
         return
-    found = resolve(query)
+    found = await resolve_off_loop(query)
     if found.kind in ("region", "place"):
         regions = await db(context, partial(_subscribe, chat_id=info.id, region=found.region))
         text = await _confirm(update, info, found.options[0], regions)
@@ -136,11 +142,14 @@ def _option_label(lang: str, option: Option) -> str:
 
 async def subscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A region button: subscribe, tick it, confirm."""
+    region = tapped_region(update)
+    if region is None:
+        await expired(update, context)
+        return
     tap = await allowed_tap(update, context)
     if tap is None:
         return
-    query, data, info = tap
-    region = data.split(":", 1)[1]
+    query, _, info = tap
     regions = await db(context, partial(_subscribe, chat_id=info.id, region=region))
     name = t(info.lang, f"region.{region}")
     await query.answer(t(info.lang, "sub.done_short", region=name))
@@ -152,6 +161,9 @@ async def subscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unsubscribe [region]: buttons of the chat's regions when no argument."""
+    query = await query_of(update, context)
+    if query is None:
+        return
     info = await chat_info(update, context)
     if not await may_change(update, context, info):
         return
@@ -159,12 +171,11 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     if not mine:
         await reply(update, t(info.lang, "unsub.none"))
         return
-    query = " ".join(context.args or [])
     if not query:
         keyboard = region_keyboard(info.lang, UNSUB, regions=mine)
         await reply(update, t(info.lang, "unsub.pick"), keyboard)
         return
-    found = resolve(query)
+    found = await resolve_off_loop(query)
     hits = [o for o in found.options if o.region in mine]
     if (found.kind in ("region", "place") and hits) or len(hits) == 1:
         await _do_unsubscribe(update, context, info, hits[0].region)
@@ -193,11 +204,14 @@ async def _do_unsubscribe(
 
 
 async def unsubscribe_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    region = tapped_region(update)
+    if region is None:
+        await expired(update, context)
+        return
     tap = await allowed_tap(update, context)
     if tap is None:
         return
-    query, data, info = tap
-    region = data.split(":", 1)[1]
+    query, _, info = tap
     text = await _do_unsubscribe(update, context, info, region)
     await query.answer()
     rest = await db(context, partial(_mine, chat_id=info.id), readonly=True)

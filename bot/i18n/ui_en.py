@@ -152,6 +152,12 @@ MESSAGES: dict[str, str] = {
     "stop.no": "No, keep",
     "stop.done": "Done: I have forgotten this chat. Come back any time with /start.",
     "stop.kept": "All right, everything stays as it was.",
+    # hostile or stale input
+    "query.too_long": (
+        "✋ That query is too long ({n} characters, up to {max} allowed). "
+        "Send the name of a region, city or village."
+    ),
+    "tap.expired": "This button is out of date or unknown — nothing was changed.",
     # groups
     "group.admins_only": "Only the group's administrators can change its subscriptions and settings.",
     "group.hello": (

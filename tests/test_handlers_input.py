@@ -1,0 +1,175 @@
+"""Hostile input against the running bot: long queries, forged buttons, markup in echoes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import crud
+from storage.db import session_scope
+from tests.test_handlers_kit import Bot, running_bot
+
+USER = 501
+OTHER = 502
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    async with running_bot(tmp_path) as b:
+        yield b
+
+
+def _snapshot(bot: Bot, chat_id: int) -> tuple[Any, list[str]]:
+    chat = bot.chat(chat_id)
+    fields = None if chat is None else chat.model_dump()
+    return fields, bot.regions(chat_id)
+
+
+async def _help_latency(bot: Bot, flood: list[str]) -> float:
+    """Seconds from injecting another user's /help, right after ``flood``, to its reply."""
+    for i, text in enumerate(flood):
+        bot.tg.send_text(800 + i, text)
+    before = len(bot.tg.sent(OTHER))
+    start = time.time()
+    bot.tg.send_text(OTHER, "/help")
+    await bot.tg.wait_for_messages(OTHER, before + 1, timeout=30)
+    [call] = [
+        c
+        for c in bot.tg.calls("sendMessage", ok=True)
+        if str(c.params.get("chat_id")) == str(OTHER)
+    ]
+    for i in range(len(flood)):
+        await bot.tg.wait_for_messages(800 + i, 1, timeout=60)
+    return call.time - start
+
+
+async def test_six_4096_character_subscribes_leave_help_fast(bot: Bot) -> None:
+    await bot.say(OTHER, "/start")  # a known chat, as most are
+    bot.tg.clear_records()
+    query = ("Олександрівка " * 300)[: 4096 - len("/subscribe ")]
+    latency = await _help_latency(bot, [f"/subscribe {query}"] * 6)
+    print(f"/help under six 4,096-character /subscribe: {latency:.3f} s")
+    assert latency < 0.3
+    for i in range(6):
+        [answer] = bot.tg.sent(800 + i)
+        assert "Задовгий запит" in answer.text
+        assert bot.regions(800 + i) == []
+
+
+async def test_six_longest_allowed_queries_resolve_off_the_event_loop(bot: Bot) -> None:
+    """Queries at the cap still run place resolution; it must not hold up other chats."""
+    await bot.say(OTHER, "/start")
+    bot.tg.clear_records()
+    flood = [f"/subscribe {('Олександрівка ' * 10)[:64]}", f"/latest {'ж' * 64}"] * 3
+    latency = await _help_latency(bot, flood)
+    print(f"/help under six 64-character queries: {latency:.3f} s")
+    assert latency < 0.3
+
+
+async def test_one_chats_commands_keep_their_order(bot: Bot) -> None:
+    """Chats run side by side, but never two updates of one chat at once."""
+    for _ in range(3):
+        bot.tg.send_text(USER, "/subscribe Київщина")
+        bot.tg.send_text(USER, "/unsubscribe Київщина")
+    bot.tg.send_text(USER, "/subscribe Ніжин")
+    msgs = await bot.tg.wait_for_messages(USER, 7, timeout=30)
+    assert [m.text.split(" ")[1] for m in msgs] == ["Ви", "Ви"] * 3 + ["Ніжин"]
+    assert bot.regions(USER) == ["UA-74"]
+
+
+@pytest.mark.parametrize("command", ["/subscribe", "/unsubscribe", "/latest"])
+async def test_too_long_query_is_refused_and_changes_nothing(bot: Bot, command: str) -> None:
+    await bot.say(USER, "/subscribe Чернігівщина")
+    before = _snapshot(bot, USER)
+    [answer] = await bot.say(USER, f"{command} {'Київ' * 40}")
+    assert "Задовгий запит (символів: 160, можна до 64)" in answer.text
+    assert answer.reply_markup is None
+    assert _snapshot(bot, USER) == before
+    [answer] = await bot.say(OTHER, f"{command} {'Kyiv' * 40}", language_code="en")
+    assert "too long (160 characters, up to 64 allowed)" in answer.text
+    assert bot.chat(OTHER) is None  # not even registered
+
+
+async def test_echoed_markup_is_escaped_and_accepted(bot: Bot) -> None:
+    for text in ("/subscribe <b>&", "/latest <b>&amp;", "/subscribe </i>"):
+        [answer] = await bot.say(USER, text)
+        assert text.split(" ", 1)[1] in answer.text  # shown literally
+    await bot.say(USER, "/subscribe Чернігівщина")
+    [answer] = await bot.say(USER, "/unsubscribe <a href='x'>&")
+    assert "<a href='x'>&" in answer.text
+    assert bot.tg.calls("sendMessage", ok=False) == []
+
+
+async def test_stored_digest_time_is_escaped(bot: Bot) -> None:
+    """A value written before validation existed is shown literally, not parsed."""
+    await bot.say(USER, "/start")
+    with session_scope(bot.engine) as s:
+        crud.set_chat_fields(s, USER, digest_time="25:99<b>")
+    [menu] = await bot.say(USER, "/settings")
+    assert "25:99<b>" in menu.text
+    assert bot.tg.calls("sendMessage", ok=False) == []
+
+
+FORGED = [
+    "sub:UA-99",
+    "sub:UA-00",
+    "uns:UA-99",
+    "lat:UA-99",
+    "sub:Київ",
+    "set:t:99",
+    "set:t:6",
+    "set:t:-1",
+    "set:t:x",
+    "set:q:1-2",
+    "set:q:0-99999",
+    "set:q:1320-",
+    "set:d:25:99<b>",
+    "set:d:07:01",
+    "set:l:ru",
+    "set:nowhere",
+    "stop:maybe",
+    "x" * 64,
+]
+
+
+async def test_forged_buttons_are_expired_and_change_nothing(bot: Bot) -> None:
+    [hello] = await bot.say(USER, "/start")
+    await bot.tap(USER, hello.message_id, "sub:UA-74")
+    [menu] = await bot.say(USER, "/settings")
+    before = _snapshot(bot, USER)
+    bot.tg.clear_records()
+    for data in FORGED:
+        for message in (hello, menu):
+            update = bot.tg.tap(USER, message.message_id, data)
+            query_id = update["callback_query"]["id"]
+            await bot.tg.async_wait_for(lambda q=query_id: bot.answered(q))
+            answer = bot.tg.callback_answer(query_id)
+            assert answer is not None
+            assert "Ця кнопка застаріла або невідома" in str(answer.get("text")), data
+            assert _snapshot(bot, USER) == before, data
+    assert bot.tg.calls("editMessageText") == []
+    assert bot.tg.calls("sendMessage", ok=False) == []
+    [latest] = await bot.say(USER, "/latest")
+    assert "Чернігівщина" in latest.text
+    [pick] = await bot.say(USER, "/unsubscribe")
+    await bot.tap(USER, pick.message_id, "uns:UA-74")
+    await bot.edited(USER, pick.message_id, "Ви відписалися від: Чернігівщина")
+    assert bot.regions(USER) == []
+
+
+async def test_forged_button_from_a_forgotten_chat_writes_nothing(bot: Bot) -> None:
+    [hello] = await bot.say(USER, "/start")
+    [ask] = await bot.say(USER, "/stop")
+    await bot.tap(USER, ask.message_id, "stop:yes")
+    await bot.edited(USER, ask.message_id, "/start")
+    before = _snapshot(bot, USER)
+    update = bot.tg.tap(USER, hello.message_id, "sub:UA-99", language_code="en")
+    query_id = update["callback_query"]["id"]
+    await bot.tg.async_wait_for(lambda: bot.answered(query_id))
+    answer = bot.tg.callback_answer(query_id)
+    assert answer is not None and "out of date" in str(answer.get("text"))
+    assert _snapshot(bot, USER) == before
