@@ -23,7 +23,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.digest import digest_text
 from bot.html_split import split_html
-from handlers.common import svc, tz
+from handlers.common import known_regions, svc, tz
 from storage import crud
 from storage.db import session_scope
 
@@ -43,7 +43,7 @@ def _in_session(engine: Engine, fn: Callable[[Session], T], readonly: bool = Tru
 def _due(session: Session, hhmm: str) -> list[tuple[crud.DigestChat, list[str]]]:
     chats = crud.digest_chats(session, hhmm)
     regions = crud.regions_of_chats(session, [c.id for c in chats])
-    return [(c, regions[c.id]) for c in chats]
+    return [(c, known_regions(regions[c.id])) for c in chats]
 
 
 def _deactivate(session: Session, chat_id: int) -> bool:

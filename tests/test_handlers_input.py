@@ -173,3 +173,16 @@ async def test_forged_button_from_a_forgotten_chat_writes_nothing(bot: Bot) -> N
     answer = bot.tg.callback_answer(query_id)
     assert answer is not None and "out of date" in str(answer.get("text"))
     assert _snapshot(bot, USER) == before
+
+
+async def test_a_stored_unknown_region_breaks_nothing(bot: Bot) -> None:
+    """A row written before taps were checked: every command still answers."""
+    await bot.say(USER, "/subscribe Чернігівщина")
+    with session_scope(bot.engine) as s:
+        crud.subscribe(s, USER, "UA-99")
+    for command in ("/latest", "/regions", "/unsubscribe", "/subscribe"):
+        [answer] = await bot.say(USER, command)
+        assert "UA-99" not in answer.text and "UA-99" not in str(answer.reply_markup)
+    [done] = await bot.say(USER, "/unsubscribe Чернігівщина")
+    assert "Ви відписалися від: Чернігівщина" in done.text
+    assert bot.tg.calls("sendMessage", ok=False) == []
