@@ -23,8 +23,9 @@ MAX_OPTIONS: Final = 8
 # searches stay near a tenth of a second.
 MAX_QUERY: Final = 64
 # Resolution is CPU work: it runs here, never on the event loop, and never takes the threads
-# the database calls use.
-_RESOLVER: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="resolve")
+# the database calls use. One thread: a busy thread takes the GIL from the event loop in 5 ms
+# slices, and two of them already slowed every other chat's reply by half.
+_RESOLVER: Final = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resolve")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,45 +30,51 @@ def _snapshot(bot: Bot, chat_id: int) -> tuple[Any, list[str]]:
     return fields, bot.regions(chat_id)
 
 
-async def _help_latency(bot: Bot, flood: list[str]) -> float:
-    """Seconds from injecting another user's /help, right after ``flood``, to its reply."""
-    for i, text in enumerate(flood):
-        bot.tg.send_text(800 + i, text)
-    before = len(bot.tg.sent(OTHER))
-    start = time.time()
-    bot.tg.send_text(OTHER, "/help")
-    await bot.tg.wait_for_messages(OTHER, before + 1, timeout=30)
-    [call] = [
-        c
-        for c in bot.tg.calls("sendMessage", ok=True)
-        if str(c.params.get("chat_id")) == str(OTHER)
-    ]
-    for i in range(len(flood)):
-        await bot.tg.wait_for_messages(800 + i, 1, timeout=60)
-    return call.time - start
+ROUNDS = 3
+
+
+async def _help_latencies(bot: Bot, flood: list[str]) -> list[float]:
+    """Seconds from injecting another user's /help, right after ``flood`` from six other chats,
+    to its sendMessage at the stand-in; one figure per round (the machine is shared, so the
+    test judges the median)."""
+    await bot.say(OTHER, "/start")  # a known chat, as most are
+    figures = []
+    for r in range(ROUNDS):
+        bot.tg.clear_records()
+        for i, text in enumerate(flood):
+            bot.tg.send_text(800 + 10 * r + i, text)
+        before = len(bot.tg.sent(OTHER))
+        start = time.time()
+        bot.tg.send_text(OTHER, "/help")
+        await bot.tg.wait_for_messages(OTHER, before + 1, timeout=30)
+        [call] = [
+            c
+            for c in bot.tg.calls("sendMessage", ok=True)
+            if str(c.params.get("chat_id")) == str(OTHER)
+        ]
+        figures.append(call.time - start)
+        for i in range(len(flood)):
+            await bot.tg.wait_for_messages(800 + 10 * r + i, 1, timeout=60)
+    return figures
 
 
 async def test_six_4096_character_subscribes_leave_help_fast(bot: Bot) -> None:
-    await bot.say(OTHER, "/start")  # a known chat, as most are
-    bot.tg.clear_records()
     query = ("Олександрівка " * 300)[: 4096 - len("/subscribe ")]
-    latency = await _help_latency(bot, [f"/subscribe {query}"] * 6)
-    print(f"/help under six 4,096-character /subscribe: {latency:.3f} s")
-    assert latency < 0.3
-    for i in range(6):
-        [answer] = bot.tg.sent(800 + i)
+    figures = await _help_latencies(bot, [f"/subscribe {query}"] * 6)
+    print(f"/help under six 4,096-character /subscribe: {[round(f, 3) for f in figures]} s")
+    assert statistics.median(figures) < 0.3
+    for chat in range(800, 800 + 10 * ROUNDS, 10):
+        [answer] = bot.tg.sent(chat)
         assert "Задовгий запит" in answer.text
-        assert bot.regions(800 + i) == []
+        assert bot.regions(chat) == []
 
 
 async def test_six_longest_allowed_queries_resolve_off_the_event_loop(bot: Bot) -> None:
     """Queries at the cap still run place resolution; it must not hold up other chats."""
-    await bot.say(OTHER, "/start")
-    bot.tg.clear_records()
     flood = [f"/subscribe {('Олександрівка ' * 10)[:64]}", f"/latest {'ж' * 64}"] * 3
-    latency = await _help_latency(bot, flood)
-    print(f"/help under six 64-character queries: {latency:.3f} s")
-    assert latency < 0.3
+    figures = await _help_latencies(bot, flood)
+    print(f"/help under six 64-character queries: {[round(f, 3) for f in figures]} s")
+    assert statistics.median(figures) < 0.3
 
 
 async def test_one_chats_commands_keep_their_order(bot: Bot) -> None:
