@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from handlers.settings import DIGEST_PRESETS, OFFERED, PAGES, _menu
 from storage import crud
 from storage.db import session_scope
+from storage.models import ALL_TOPICS_MASK, Chat
 from tests.test_handlers_kit import Bot, running_bot
 
 USER = 501
@@ -193,3 +195,16 @@ async def test_a_stored_unknown_region_breaks_nothing(bot: Bot) -> None:
     [done] = await bot.say(USER, "/unsubscribe Чернігівщина")
     assert "Ви відписалися від: Чернігівщина" in done.text
     assert bot.tg.calls("sendMessage", ok=False) == []
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_every_offered_settings_button_is_accepted(lang: str) -> None:
+    """The check against forged values must never refuse a button the menus show."""
+    shown: set[str] = set()
+    for topics in (0, ALL_TOPICS_MASK):
+        for digest in (None, *DIGEST_PRESETS):
+            chat = Chat(id=1, type="private", language=lang, topics=topics, digest_time=digest)
+            for page in PAGES:
+                markup = _menu(lang, chat, page)
+                shown |= {str(b.callback_data) for row in markup.inline_keyboard for b in row}
+    assert shown == set(OFFERED)
