@@ -51,7 +51,9 @@ class Event:
     """One happening of one kind in a post.
 
     ``regions`` and ``counts`` are the scored contract (``shared/contracts/parse.md``); the rest
-    is what the bot needs to render alerts and summaries without re-reading the post.
+    is what the bot needs to render alerts and summaries without re-reading the post. ``live``
+    tells a threat happening now (take cover) from a report of what already happened;
+    ``heading`` lists the regions a threat moves towards (each also in ``regions``).
     """
 
     kind: str
@@ -61,6 +63,8 @@ class Event:
     weapons: tuple[str, ...] = ()
     times: tuple[str, ...] = ()
     summary: str = ""
+    live: bool = False
+    heading: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON form plus the richer fields."""
@@ -75,4 +79,6 @@ class Event:
             "weapons": list(self.weapons),
             "times": list(self.times),
             "summary": self.summary,
+            "live": self.live,
+            "heading": list(self.heading),
         }

@@ -76,19 +76,21 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"тривог(?:а|у)\s*(?:!|в\b|у\b|на\b|-|$)",
         B + r"оголошен\w* тривог",
         B + r"воздушн\w* тревог[аи]\b",
-        r"\bair-raid alert\b(?! is over| ended| lifted| has ended)",
-        r"\bair raid alert\b(?! is over| ended| lifted| has ended)",
-        r"\bair alert\b(?! is over| ended| lifted)",
-        r"\balert (?:declared|announced|issued)\b",
-        r"🔴",
+        r"\bair[- ]raid alerts?\b(?! (?:is|are|was|were) over| ended| (?:was |were |has been )?lifted| ha(?:s|ve) ended)",
+        r"\bair alerts?\b(?! (?:is|are|was|were) over| ended| (?:was |were |has been )?lifted)",
+        r"\balerts? (?:(?:was|were|has been|have been|is|are) )?(?:declared|announced|issued|sounding|sounded)\b",
+        r"\bsirens? (?:(?:are|were|is|was) )?(?:sounding|sounded|wailing|wailed|blaring|went off)\b",
+        # A red mark before a threat notice ("🔴🔴 Загроза ударних БпЛА") is not an alert.
+        r"🔴(?![🔴🟠🟡\s\d:.]*(?:\w+\s+)?загроз)",
     ),
     "air_alert_end": _rx(
-        B + r"відбій(?! тривоги\s+(?:не|ще))",
+        # "Відбій загрози КАБ" ends a threat notice, not the air-raid alert.
+        B + r"відбій(?! тривоги\s+(?:не|ще))(?!\s+загроз)",
         B + r"отбой",
         r"\ball[- ]clear\b",
         r"\balert (?:is over|ended|has ended|lifted|was lifted)\b",
         r"\balert\b[^.!?\n]{0,40}\b(?:is over|has ended|was lifted|ended)\b",
-        r"🟢",
+        r"🟢(?![\s\d:.]*відбій\s+загроз)",
     ),
     "drones": _rx(
         B + r"бпла",
@@ -106,6 +108,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         r"\buavs?\b",
         r"\bkamikaze",
         r"🛵",
+        r"🏍",
         r"\bмопед",
     ),
     "missiles": _rx(
@@ -115,6 +118,10 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"баллистик",
         B + r"крилат\w* (?:ракет|ціл)",
         B + r"швидкісн\w* ціл",
+        # "Швидкісна" alone is the Air Force's short form of "швидкісна ціль".
+        B + r"швидкісн(?:а|і)\b(?!\s*(?:трас|дорог|автомагістрал|поїзд|потяг|залізниц|інтернет|"
+        r"зарядк|мереж|рух|ліні|сполученн|магістрал))",
+        B + r"бандерол",
         B + r"кинджал",
         B + r"кр\b",
         B + r"іскандер",
@@ -136,6 +143,10 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"авіаудар",
         B + r"авіаційн\w* (?:удар|бомб|засоб)",
         B + r"(?:уаб|фаб|умпк)\b",
+        B + r"тактичн\w* авіаці",
+        r"💣",
+        r"🛬",
+        r"\btactical aviation\b",
         r"\bglide bombs?\b",
         r"\bguided (?:aerial )?bombs?\b",
         r"\bairstrikes?\b",
@@ -178,6 +189,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"травм(?:и|у)\b",
         B + r"госпіталізован",
         B + r"дістал\w* поранен",
+        B + r"медичн\w* допомог",
+        B + r"допомог\w* (?:медик|лікар)",
         B + r"(?:погиб|ранен|пострадав|пострадал)\w*",
         r"\bkill(?:ed|ing|s)\b",
         r"\binjur(?:ed|ies|ing)\b",
@@ -189,7 +202,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         r"\bhospitali[sz]ed\b",
     ),
     "damage": _rx(
-        B + r"пошкодж",
+        B + r"пошкодж(?!\w*\s+(?:\w+\s+)?(?:локалізован|усунут|ліквідован|відремонтован))",
         B + r"пошкодил",
         B + r"зруйнован",
         B + r"зруйнува",
@@ -199,7 +212,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"займанн",
         B + r"горить|горіли|горів",
         B + r"уражен\w* (?:об'єкт|інфраструктур|підприємств|будин|склад|підстанці)",
-        B + r"влучанн\w* (?:в|у|по)\s+(?!\d)",
+        # A hit reported ("зафіксовано влучання"), not the instruction "не фіксуйте місце влучання".
+        B + r"влучан\w*+(?<!місце влучання)(?<!місця влучань)(?<!місця влучання)",
         B + r"повреж",
         B + r"разруш",
         r"\bdamag(?:ed|es|ing)\b",
@@ -209,7 +223,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"влучил\w* (?:в|у|по)\s+(?!\d)",
         B + r"(?:прилетів|прилетіло|приліт)\w*",
         r"\b(?:fire broke out|caught fire|on fire|set ablaze|blaze)\b",
-        r"\bfires?\b(?= (?:broke|erupted|started))",
+        r"\bfires?\b(?<!opened fire)(?<!open fire)(?= (?:broke|erupted|started|raged|engulfed|at|in|on)\b)",
+        r"\bhits\b(?! (?:the (?:news|headlines)|back))",
     ),
     "power_outage": _rx(
         B + r"знеструмл",
@@ -218,9 +233,13 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"аварійн\w* (?:відключен|знеструмлен)",
         B + r"обесточ",
         B + r"без света",
-        r"\bpower (?:outages?|cuts?)\b(?! schedules?)",
+        B + r"(?:зникл\w*|не стало) (?:світл|електропостачанн|електрик|живленн)",
+        r"\bpower(?<!hourly power) (?:outages?|cuts?)\b(?! schedules?)",
+        r"\bemergency (?:power )?(?:outages?|shutdowns?|blackouts?|power cuts?)\b",
         r"\bwithout (?:power|electricity|light)\b",
-        r"\bblackouts?\b",
+        # Hourly or rolling blackouts are schedules, not an outage.
+        r"\bblackouts?\b(?! schedules?)(?<!hourly blackout)(?<!hourly blackouts)"
+        r"(?<!rolling blackout)(?<!rolling blackouts)(?<!scheduled blackouts)",
         r"\blost power\b",
         r"\bde-energi[sz]ed\b",
         r"\bdeenergi[sz]ed\b",
@@ -232,20 +251,33 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"погодинн\w* відключен",
         B + r"(?:\d|одн\w*|дв\w*|трьох|три|чотир\w*) черг",
         B + r"графики отключ",
-        r"\b(?:outage|power-cut|blackout) schedules?\b",
+        B + r"графік\w* обмежен\w* потужност",
+        r"\b(?:outage|power-cut|power cut|blackout|shutdown|disconnection|power limitation|"
+        r"power restriction|consumption limitation)s? schedules?\b",
+        r"\bhourly (?:power )?(?:outages?|blackouts?|shutdowns?|power cuts?|disconnections?)\b",
         r"\brolling (?:blackouts|outages)\b",
         r"\bscheduled (?:power )?outages\b",
     ),
+    # Restoration done, not "працюють над відновленням" (the noun) or "щоб відновити".
     "power_restored": _rx(
         B + r"відновил\w* (?:\w+ )?(?:електропостачанн|живленн|світло|енергопостачанн)",
-        B
-        + r"(?:електропостачання|живлення|світло|енергопостачання) (?:\w+ )?(?:відновлен|повернул|повернут)",
-        B + r"відновлен\w* (?:\w+ )?(?:електропостачанн|живленн|енергопостачанн)",
-        B + r"повернул\w* світло",
+        B + r"відновлювал\w* (?:\w+ )?(?:електропостачанн|живленн|світло|енергопостачанн)",
+        B + r"(?:електропостачання|живлення|світло|енергопостачання|електроенергію) (?:\w+ ){0,2}"
+        r"(?:відновлен[оаеі]|повернул|повернут|з'явил|дали\b|подали\b)",
+        B + r"відновлен[оаеі] (?:\w+ )?(?:електропостачанн|живленн|енергопостачанн)",
+        B + r"повернул\w* (?:\w+ )?(?:світло|електропостачанн|живленн|електроенергі)",
+        B + r"дали світло",
         B + r"(?:знову )?зі світлом",
-        r"\bpower (?:was |has been |is )?(?:fully )?restored\b",
-        r"\brestored (?:power|electricity)\b",
-        r"\belectricity (?:was |has been )?(?:fully )?restored\b",
+        B + r"заживлен(?!н)",
+        B + r"заживил",
+        B + r"(?:напруг\w* (?:\w+ )?(?:подано|подали|подан[аі])|(?:подано|подали) напруг)",
+        B + r"(?:підключил\w*|підключено|підключені|під'єднал\w*|під'єднано) (?:\w+ ){0,3}"
+        r"(?:споживач|абонент|домогосподарств|будин|населен|котельн|лікарн|об'єкт)",
+        r"\b(?:power|electricity|supply|light) (?:(?:was|has been|have been|is|had been) )?"
+        r"(?:(?:fully|partially|already|now) )?(?:restored|returned|back)\b",
+        r"\brestored (?:power|electricity|supply)\b",
+        r"\breconnected\b",
+        r"\bback on (?:supply|power|the grid)\b",
     ),
     "train_delay": _rx(
         B + r"затриму(?:ют|єть|ємо|вал|ват)",
@@ -260,6 +292,10 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"(?:поїзд|потяг|рейс)\w* (?:\w+ ){0,2}скасован",
         B + r"скасован\w* (?:\w+ ){0,2}(?:поїзд|потяг|рейс)",
         B + r"рух (?:\w+ ){0,3}(?:обмежено|призупинено|ускладнено)",
+        B + r"змін\w* (?:\w+ ){0,2}(?:у|в|до) (?:маршрут|розклад|графік)",
+        B + r"скорочен\w* маршрут",
+        B + r"відставанн\w* (?:\w+ )?від графік",
+        r"\b(?:rail |train )?traffic (?:is |was |has been )?(?:restricted|suspended|halted)\b",
         B + r"(?:обмежено|призупинено) рух",
         B + r"опоздан",
         r"\b(?:delayed|delays?|late|cancelled|canceled|rerouted|diverted)\b",
@@ -285,7 +321,8 @@ NON_EVENT: Final = _rx(
 # Negations that cancel a kind found in the same clause.
 NEGATIONS: Final[dict[str, re.Pattern[str]]] = {
     "casualties": _rx(
-        B + r"(?:постраждал|загибл|поранен|травмован)\w* (?:немає|нема|не(?:ма)? виявлено|не було)",
+        B + r"(?:(?:постраждал|загибл|поранен|травмован)\w*(?:,| і| та| й| чи| або)? )+"
+        r"(?:немає|нема|не(?:ма)? виявлено|не було)",
         B + r"без (?:травм|постраждал|жертв|загибл|поранен)\w*",
         B + r"обійшлося без \w+",
         B + r"ніхто не (?:постраждав|загинув)",
@@ -306,7 +343,9 @@ NEGATIONS: Final[dict[str, re.Pattern[str]]] = {
     ),
     "train_delay": _rx(
         B + r"без затрим",
-        B + r"курсують (?:за графіком|вчасно)",
+        B + r"(?:курсу\w*|прямую\w*|рухают\w*|прямуватим\w*|проходять|курсуватим\w*) (?:\w+ ){0,3}"
+        r"(?:за (?:\w+ )?(?:графіком|розкладом)|вчасно|штатно|без змін|стандартним графіком)",
+        B + r"(?:стандартним|звичайним|штатним) (?:графіком|розкладом)",
         r"\bon (?:time|schedule)\b",
         r"\bno delays?\b",
     ),
@@ -323,6 +362,15 @@ STILL_ACTIVE: Final = _rx(
     r"\bstill (?:active|on|under)",
     r"\balert continues",
 )
+
+
+# The end of a threat notice ("Відбій загрози застосування КАБ"): neither an all-clear of the
+# air-raid alert nor a new threat. A clause saying so reports no threat kind.
+THREAT_OVER: Final = re.compile(
+    r"(?<![\w'])(?:відбій|скасування) загроз|(?<![\w'])загроз\w* (?:минула|скасовано)|\bthreat (?:is |has )?(?:over|passed|lifted)"
+)
+_THREAT_OVER_HINTS: Final = ("загроз", "threat")
+_THREATS: Final = frozenset({"drones", "missiles", "airstrike", "air_alert_end"})
 
 
 def candidate_kinds(text: str) -> list[str]:
@@ -368,6 +416,10 @@ def kinds_by_clause(
     for i, kinds in enumerate(out):
         if kinds & _NEGATABLE:
             out[i] = kinds_in(norm[bounds[i][0] : bounds[i][1]], sorted(kinds))
+    if any(h in norm for h in _THREAT_OVER_HINTS):
+        for i, (a, b) in enumerate(bounds):
+            if out[i] & _THREATS and THREAT_OVER.search(norm, a, b):
+                out[i] = out[i] - _THREATS
     return out
 
 

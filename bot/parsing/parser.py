@@ -8,7 +8,16 @@ from typing import Final
 
 from bot.parsing import counts as C
 from bot.parsing.events import KINDS, NATIONWIDE, Event, PlaceRef
-from bot.parsing.kinds import NON_EVENT, STILL_ACTIVE, candidate_kinds, kinds_by_clause, may_match
+from bot.parsing.kinds import (
+    NON_EVENT,
+    STILL_ACTIVE,
+    TRIGGERS,
+    candidate_kinds,
+    kinds_by_clause,
+    may_match,
+    word_matches,
+)
+from bot.parsing.live import MOVING, SUMMARY, headings, live_kinds
 from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.summary import summarise
@@ -18,8 +27,49 @@ from bot.parsing.tokens import Token, tokenize
 _RAIL: Final = re.compile(
     r"(?<!\w)(?:поїзд|потяг|укрзалізниц|залізниц|рейс|електричк|інтерсіті|поезд)|\btrains?\b|\brail"
 )
-# Railway posts report consequences; the attack that caused them is another channel's event.
-_NOT_FROM_RAILWAY: Final = frozenset({"shelling", "drones", "missiles", "airstrike", "explosions"})
+_ATTACKS: Final = frozenset({"shelling", "drones", "missiles", "airstrike", "explosions"})
+# An attack told in passing, as the background of what the post reports ("через постійні
+# обстріли", "наслідками обстрілів", "без світла після вчорашньої атаки", "previous attacks"):
+# not a new event of that kind. "Внаслідок обстрілу пошкоджено колію" is one: it states it.
+_BACKGROUND: Final = re.compile(
+    r"(?<![\w'])(?:через (?:постійн|регулярн|систематичн|щоденн|численн|безперервн|неодноразов)\w*"
+    r"|(?:зумовлен\w*|спричинен\w*|через) наслідк\w*|наслідками"
+    r"|після (?:вчорашн|учорашн|попередн|минул|недавн)\w*|попередн\w*)"
+    r"[^.!?\n]{0,40}?(?:обстріл|атак|удар|\w*бпла|дрон|ракет)"
+    r"|\b(?:previous|earlier|recent|yesterday's|last week's)\b[^.!?\n]{0,30}?\b(?:attacks?|strikes?|shelling)"
+)
+_BACKGROUND_HINTS: Final = (
+    "постійн",
+    "регулярн",
+    "систематичн",
+    "щоденн",
+    "численн",
+    "безперервн",
+    "неодноразов",
+    "наслідк",
+    "вчорашн",
+    "учорашн",
+    "попередн",
+    "минул",
+    "недавн",
+    "previous",
+    "earlier",
+    "recent",
+    "yesterday",
+    "last week",
+)
+# The railway's own traction supply ("знеструмлення контактної мережі"), not consumers' power.
+_TRACTION: Final = re.compile(
+    r"(?<![\w'])(?:контактн\w* мереж|тягов\w* (?:підстанц|мереж|живлен)|електротяг)"
+    r"|\b(?:on the line|overhead lines?|catenary|traction)\b"
+)
+# "У зв'язку з ракетною атакою – у <oblasts> введені аварійні відключення": the cause is a
+# separate event, not placed in the outage regions.
+_CAUSE_FIRST: Final = re.compile(
+    r"\s*(?:у зв'язку з|в зв'язку з|через|внаслідок|унаслідок|due to|because of|following)\b"
+    r"[^–—:,-]*(?:[–—:,]|\s-\s)"
+)
+_POWER_KINDS: Final = frozenset({"power_outage", "outage_schedule", "power_restored"})
 _SUMMARY: Final = re.compile(
     r"(?<!\w)(?:у ніч на|в ніч на|протягом ночі|засобів повітряного нападу|противник атакував|"
     r"комбінованого удару)|\bovernight\b|\bduring the night\b"
@@ -75,18 +125,17 @@ def parse(
     found = _post_filters(found, norm, source_kind, per_clause)
     if not found:
         return []
-    located = locate(text, norm, default_region, still.start() if still else None)
-    regions = _regions_by_kind(found, parts, per_clause, located, text, default_region)
-    if (
-        source_kind == "railway"
-        and "power_outage" in found
-        and not _named_outside_routes("power_outage", parts, per_clause, located, text)
-    ):
-        # "a power outage on the line" is the railway's own traction supply, not consumers.
-        found.discard("power_outage")
-    if (source_kind == "air_force" and _SUMMARY.search(norm)) or (
-        any(h in norm for h in _NATIONAL_HINTS) and NATIONAL.search(norm[:cut])
-    ):
+    located = _locate(text, norm, default_region, cut if still else None)
+    effective = _effective(per_clause, found)
+    national = source_kind == "air_force" and (
+        _SUMMARY.search(norm) is not None or SUMMARY.search(norm) is not None
+    )
+    regions = _regions_by_kind(
+        found, parts, effective, located, text, default_region, national=national
+    )
+    if found & _POWER_KINDS and found & _ATTACKS:
+        _unplace_causes(regions, found, parts, per_clause, located, default_region)
+    if national or (any(h in norm for h in _NATIONAL_HINTS) and NATIONAL.search(norm[:cut])):
         for kind in found:
             regions[kind].add(NATIONWIDE)
     tally = _count(parts, per_clause, found, text, norm[:cut])
@@ -105,6 +154,10 @@ def parse(
             for p in located
         )
     )
+    live = live_kinds(found, body, source_kind)
+    heading = headings(text, parts, effective, located) if found & MOVING and located else {}
+    for kind, regs_to in heading.items():
+        regions[kind] |= regs_to
     events: list[Event] = []
     for kind in KINDS:
         if kind not in found:
@@ -122,6 +175,8 @@ def parse(
                 weapons=kind_weapons,
                 times=times,
                 summary=summarise(kind, regs, counts, places),
+                live=kind in live,
+                heading=tuple(sorted(heading.get(kind, ()))),
             )
         )
     return events
@@ -132,8 +187,10 @@ def _post_filters(
 ) -> set[str]:
     if "train_delay" in found and source_kind != "railway" and not _RAIL.search(norm):
         found.discard("train_delay")
-    if source_kind == "railway":
-        found -= _NOT_FROM_RAILWAY
+    if found & _ATTACKS and any(h in norm for h in _BACKGROUND_HINTS):
+        found -= _background_attacks(found & _ATTACKS, norm)
+    if source_kind == "railway" and "power_outage" in found and _TRACTION.search(norm):
+        found.discard("power_outage")
     if {"air_alert_start", "air_alert_end"} <= found and not any(
         "air_alert_start" in k and "air_alert_end" not in k for k in per_clause
     ):
@@ -141,20 +198,43 @@ def _post_filters(
     return found
 
 
-def _regions_by_kind(
-    found: set[str],
-    parts: list[Clause],
-    per_clause: list[set[str]],
-    located: list[Located],
-    text: str,
-    default_region: str | None,
-) -> dict[str, set[str]]:
-    """Each kind's regions: those named in its clauses; else all the post names; else the default.
+def _background_attacks(attacks: set[str], norm: str) -> set[str]:
+    """Attack kinds whose every mention lies in a background-cause phrase."""
+    spans = [(m.start(), m.end()) for m in _BACKGROUND.finditer(norm)]
+    if not spans:
+        return set()
+    return {
+        kind
+        for kind in attacks
+        if all(any(a <= pos < b for a, b in spans) for pos in word_matches(TRIGGERS[kind], norm))
+    }
 
-    A clause without a trigger continues the one before it ("Курс — на Бердичів."); clauses
-    before the first trigger are a dateline ("Харків.") that applies to every kind.
+
+def _locate(
+    text: str, norm: str, default_region: str | None, still_at: int | None
+) -> list[Located]:
+    """Places of the post; after a "still under alert" list only its closing hashtags count.
+
+    A partial all-clear ("🟡 Відбій тривоги", then "Тривога ще триває у: …", then
+    ``#Сумська_область``) names its own place only in the hashtag.
     """
-    route = route_places(text, located)
+    if still_at is None or "#" not in norm[still_at:]:
+        return locate(text, norm, default_region, still_at)
+    tags = [m.span() for m in _HASHTAG.finditer(norm, still_at)]
+    return [
+        p
+        for p in locate(text, norm, default_region, None)
+        if p.start < still_at or any(a <= p.start < b for a, b in tags)
+    ]
+
+
+_HASHTAG: Final = re.compile(r"#[\w'-]+")
+
+
+def _effective(per_clause: list[set[str]], found: set[str]) -> list[set[str]]:
+    """Each clause's kinds; a clause without a trigger continues the one before it
+    ("Курс — на Бердичів."); clauses before the first trigger are a dateline ("Харків.") that
+    applies to every kind."""
     effective: list[set[str]] = []
     previous: set[str] | None = None
     for kinds in per_clause:
@@ -163,6 +243,53 @@ def _regions_by_kind(
             effective.append(kinds)
         else:
             effective.append(set(found) if previous is None else previous)
+    return effective
+
+
+def _unplace_causes(
+    regions: dict[str, set[str]],
+    found: set[str],
+    parts: list[Clause],
+    per_clause: list[set[str]],
+    located: list[Located],
+    default_region: str | None,
+) -> None:
+    """An attack named first as the cause of outages is not placed in the outage regions."""
+    for clause, kinds in zip(parts, per_clause, strict=True):
+        attacks = kinds & _ATTACKS
+        if not attacks or not kinds & _POWER_KINDS:
+            continue
+        m = _CAUSE_FIRST.match(clause.text)
+        if m is None:
+            continue
+        cause_end = clause.start + m.end()
+        inside = {p.place.region for p in located if clause.start <= p.start < cause_end}
+        after = {p.place.region for p in located if cause_end <= p.start < clause.end} - inside
+        for kind in attacks:
+            if not any(
+                kind in k for k, c in zip(per_clause, parts, strict=True) if c is not clause
+            ):
+                regions[kind] -= after
+                if not regions[kind]:
+                    regions[kind].add(default_region or NATIONWIDE)
+
+
+def _regions_by_kind(
+    found: set[str],
+    parts: list[Clause],
+    effective: list[set[str]],
+    located: list[Located],
+    text: str,
+    default_region: str | None,
+    *,
+    national: bool = False,
+) -> dict[str, set[str]]:
+    """Each kind's regions: those named in its clauses; else all the post names; else the default.
+
+    In a nationwide summary a kind whose clauses name no place ("влучання на 9 локаціях") is
+    the country's, not the places named for the other kinds.
+    """
+    route = route_places(text, located)
     out: dict[str, set[str]] = {k: set() for k in found}
     non_route = [p for i, p in enumerate(located) if i not in route] or located
     for p in non_route:
@@ -170,23 +297,11 @@ def _regions_by_kind(
             if clause.start <= p.start < clause.end:
                 for kind in kinds & found:
                     out[kind].add(p.place.region)
-    everything = {p.place.region for p in non_route}
+    everything = set() if national else {p.place.region for p in non_route}
     for regs in out.values():
         if not regs:
             regs.update(everything or {default_region or NATIONWIDE})
     return out
-
-
-def _named_outside_routes(
-    kind: str, parts: list[Clause], per_clause: list[set[str]], located: list[Located], text: str
-) -> bool:
-    route = route_places(text, located)
-    return any(
-        kind in kinds and c.start <= p.start < c.end
-        for c, kinds in zip(parts, per_clause, strict=True)
-        for i, p in enumerate(located)
-        if i not in route
-    )
 
 
 _LETTER = re.compile(r"[^\W\d_]")
