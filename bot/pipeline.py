@@ -83,6 +83,8 @@ def to_event_data(event: ParsedEvent, occurred_at: datetime) -> EventData:
         summary=event.summary,
         places=body["places"],
         occurred_at=occurred_at,
+        live=event.live,
+        heading=list(event.heading),
     )
 
 

@@ -13,7 +13,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import BigIntPK, JSONDoc, UTCDateTime, utcnow
@@ -114,6 +123,9 @@ class Event(SQLModel, table=True):
     counts: dict[str, int] = Field(default_factory=dict, sa_type=JSONDoc)
     summary: str = Field(default="", sa_type=Text)
     places: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONDoc)
+    # A threat happening now (take cover) rather than a report; where a threat is heading.
+    live: bool = Field(default=False, sa_type=Boolean)
+    heading: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

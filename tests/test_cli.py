@@ -35,6 +35,7 @@ def test_jsonl_keeps_order_and_reports_bad_lines() -> None:
     rows = [json.loads(x) for x in out.stdout.splitlines()]
     assert [r["id"] for r in rows] == [1, None, 3, 4]
     assert rows[0]["events"][0]["kind"] == "missiles"
+    assert (rows[0]["events"][0]["live"], rows[0]["events"][0]["heading"]) == (True, ["UA-53"])
     assert "error" in rows[1] and "error" in rows[2]
     assert rows[3]["events"] == [
         {
@@ -45,6 +46,8 @@ def test_jsonl_keeps_order_and_reports_bad_lines() -> None:
             "weapons": [],
             "times": [],
             "summary": "Power outage — UA-74: consumers 5,000",
+            "live": False,
+            "heading": [],
         }
     ]
 

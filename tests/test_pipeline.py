@@ -65,6 +65,18 @@ async def test_batch_is_stored_parsed_and_idempotent(engine: Engine) -> None:
         assert channel is not None and channel.last_seen_id == 2
 
 
+async def test_threat_now_and_report_are_stored_as_such(engine: Engine) -> None:
+    _seed(engine)
+    summary = "У ніч на 24 листопада противник атакував 40 ударними БпЛА, збито 35."
+    await Pipeline(engine).ingest("kpszsu", [_post(1, DRONES), _post(2, summary)])
+    with session_scope(engine, readonly=True) as s:
+        rows = s.exec(select(Post.message_id, Event.live, Event.heading).join(Event)).all()
+        assert sorted((m, live, list(h)) for m, live, h in rows) == [
+            (1, True, ["UA-53"]),
+            (2, False, []),
+        ]
+
+
 async def test_edit_updates_events_instead_of_adding(engine: Engine) -> None:
     _seed(engine)
     pipeline = Pipeline(engine)

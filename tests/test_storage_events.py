@@ -76,6 +76,21 @@ def test_replace_events_create_update_delete(engine: Engine) -> None:
     assert _count(engine, Event) == _count(engine, EventRegion) == 0
 
 
+def test_live_and_heading_are_stored_and_an_edit_updates_them(engine: Engine) -> None:
+    pid = _post(engine)
+    threat = EventData("drones", ["UA-53", "UA-59"], live=True, heading=["UA-53", "UA-53"])
+    with session_scope(engine) as s:
+        crud.replace_events_for_post(s, pid, [threat, EventData("damage", ["UA-59"])], now=T0)
+    with session_scope(engine, readonly=True) as s:
+        got = {e.kind: (e.live, e.heading) for e in crud.events_for_post(s, pid)}
+        assert got == {"drones": (True, ["UA-53"]), "damage": (False, [])}
+    with session_scope(engine) as s:  # the same post edited into a report
+        ch = crud.replace_events_for_post(s, pid, [EventData("drones", ["UA-59"])], now=T0)
+        assert [(e.kind, e.live, e.heading) for e in ch.updated] == [("drones", False, [])]
+    with session_scope(engine) as s, pytest.raises(ValueError, match="region"):
+        crud.replace_events_for_post(s, pid, [EventData("drones", ["UA"], heading=["Kyiv"])])
+
+
 def test_replace_events_marks_post_parsed_and_validates(engine: Engine) -> None:
     pid = _post(engine)
     with session_scope(engine) as s:

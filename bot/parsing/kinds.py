@@ -272,7 +272,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"заживил",
         B + r"(?:напруг\w* (?:\w+ )?(?:подано|подали|подан[аі])|(?:подано|подали) напруг)",
         B + r"(?:підключил\w*|підключено|підключені|під'єднал\w*|під'єднано) (?:\w+ ){0,3}"
-        r"(?:споживач|абонент|домогосподарств|будин|населен|котельн|лікарн|об'єкт)",
+        r"(?:споживач|абонент|домогосподарств|будин|населен|котельн|лікарн|об'єкт|електропостачанн|"
+        r"мереж)",
         r"\b(?:power|electricity|supply|light) (?:(?:was|has been|have been|is|had been) )?"
         r"(?:(?:fully|partially|already|now) )?(?:restored|returned|back)\b",
         r"\brestored (?:power|electricity|supply)\b",
@@ -291,7 +292,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"курсуват\w* (?:за )?змінен",
         B + r"(?:поїзд|потяг|рейс)\w* (?:\w+ ){0,2}скасован",
         B + r"скасован\w* (?:\w+ ){0,2}(?:поїзд|потяг|рейс)",
-        B + r"рух (?:\w+ ){0,3}(?:обмежено|призупинено|ускладнено)",
+        B + r"рух (?:[^.!?\n]{0,60}?)(?:обмежено|призупинено|ускладнено|обмежений|призупинений)",
         B + r"змін\w* (?:\w+ ){0,2}(?:у|в|до) (?:маршрут|розклад|графік)",
         B + r"скорочен\w* маршрут",
         B + r"відставанн\w* (?:\w+ )?від графік",
@@ -370,7 +371,7 @@ THREAT_OVER: Final = re.compile(
     r"(?<![\w'])(?:відбій|скасування) загроз|(?<![\w'])загроз\w* (?:минула|скасовано)|\bthreat (?:is |has )?(?:over|passed|lifted)"
 )
 _THREAT_OVER_HINTS: Final = ("загроз", "threat")
-_THREATS: Final = frozenset({"drones", "missiles", "airstrike", "air_alert_end"})
+_THREATS: Final = frozenset({"drones", "missiles", "airstrike", "shelling", "air_alert_end"})
 
 
 def candidate_kinds(text: str) -> list[str]:

@@ -32,11 +32,12 @@ _ATTACKS: Final = frozenset({"shelling", "drones", "missiles", "airstrike", "exp
 # обстріли", "наслідками обстрілів", "без світла після вчорашньої атаки", "previous attacks"):
 # not a new event of that kind. "Внаслідок обстрілу пошкоджено колію" is one: it states it.
 _BACKGROUND: Final = re.compile(
-    r"(?<![\w'])(?:через (?:постійн|регулярн|систематичн|щоденн|численн|безперервн|неодноразов)\w*"
+    r"(?:(?<![\w'])(?:через (?:постійн|регулярн|систематичн|щоденн|численн|безперервн|неодноразов)\w*"
     r"|(?:зумовлен\w*|спричинен\w*|через) наслідк\w*|наслідками"
     r"|після (?:вчорашн|учорашн|попередн|минул|недавн)\w*|попередн\w*)"
     r"[^.!?\n]{0,40}?(?:обстріл|атак|удар|\w*бпла|дрон|ракет)"
     r"|\b(?:previous|earlier|recent|yesterday's|last week's)\b[^.!?\n]{0,30}?\b(?:attacks?|strikes?|shelling)"
+    r")[^.!?\n,;:–—]{0,30}"  # the rest of its noun group: "атаки дронів"
 )
 _BACKGROUND_HINTS: Final = (
     "постійн",
@@ -65,11 +66,25 @@ _TRACTION: Final = re.compile(
 )
 # "У зв'язку з ракетною атакою – у <oblasts> введені аварійні відключення": the cause is a
 # separate event, not placed in the outage regions.
+# The cause is the attack and its target ("атаки дронів на Одещину"); places after it are the
+# consequence's.
 _CAUSE_FIRST: Final = re.compile(
-    r"\s*(?:у зв'язку з|в зв'язку з|через|внаслідок|унаслідок|due to|because of|following)\b"
-    r"[^–—:,-]*(?:[–—:,]|\s-\s)"
+    r"\W*(?:у зв'язку з|в зв'язку з|через|внаслідок|унаслідок|після|due to|because of|following|"
+    r"after|as a result of)\s+(?:[\w'-]+\s+){0,4}?(?:атак|обстріл|удар|attack|strike|shelling|"
+    r"bombardment)\w*(?:\s+(?:[\w'-]+\s+){0,2}?(?:бпла|дрон|ракет|шахед|drone|missile)\w*)?"
+    r"(?:\s+(?:на|по|on|against)\s+[^,–—:;]*)?"
 )
 _POWER_KINDS: Final = frozenset({"power_outage", "outage_schedule", "power_restored"})
+# A denial of a rumour ("Інформація про скасування поїздів не відповідає дійсності", "це фейк"):
+# the kinds named only in the rumour's clauses are not events.
+_DENIAL: Final = re.compile(
+    r"(?<![\w'])(?:фейк|не відповіда\w* дійсності|неправдив\w*|спростов\w*|вигадк\w*)"
+    r"|\b(?:fake|untrue|not true|false reports?|rumou?rs? (?:are|is) (?:false|untrue))\b"
+)
+_DENIAL_HINTS: Final = ("фейк", "дійсн", "неправдив", "спростов", "вигадк", "fake", "true", "false")
+_RUMOUR: Final = re.compile(
+    r"(?<![\w'])(?:інформаці|чутк|повідомлен|публікаці|допис)|\b(?:rumou?r|reports?|claims?|posts?)\b"
+)
 _SUMMARY: Final = re.compile(
     r"(?<!\w)(?:у ніч на|в ніч на|протягом ночі|засобів повітряного нападу|противник атакував|"
     r"комбінованого удару)|\bovernight\b|\bduring the night\b"
@@ -122,7 +137,7 @@ def parse(
     parts = clauses(norm[:cut])
     per_clause = kinds_by_clause(norm, [(c.start, c.end) for c in parts], candidates)
     found: set[str] = set().union(*per_clause) if per_clause else set()
-    found = _post_filters(found, norm, source_kind, per_clause)
+    found = _post_filters(found, norm, source_kind, per_clause, parts)
     if not found:
         return []
     located = _locate(text, norm, default_region, cut if still else None)
@@ -155,7 +170,8 @@ def parse(
         )
     )
     live = live_kinds(found, body, source_kind)
-    heading = headings(text, parts, effective, located) if found & MOVING and located else {}
+    # Where a threat is heading matters while it is in flight; a report keeps its regions only.
+    heading = headings(text, parts, effective, located) if live & MOVING and located else {}
     for kind, regs_to in heading.items():
         regions[kind] |= regs_to
     events: list[Event] = []
@@ -183,10 +199,16 @@ def parse(
 
 
 def _post_filters(
-    found: set[str], norm: str, source_kind: str | None, per_clause: list[set[str]]
+    found: set[str],
+    norm: str,
+    source_kind: str | None,
+    per_clause: list[set[str]],
+    parts: list[Clause],
 ) -> set[str]:
     if "train_delay" in found and source_kind != "railway" and not _RAIL.search(norm):
         found.discard("train_delay")
+    if any(h in norm for h in _DENIAL_HINTS) and _DENIAL.search(norm):
+        found -= _denied(found, per_clause, [c.text for c in parts])
     if found & _ATTACKS and any(h in norm for h in _BACKGROUND_HINTS):
         found -= _background_attacks(found & _ATTACKS, norm)
     if source_kind == "railway" and "power_outage" in found and _TRACTION.search(norm):
@@ -196,6 +218,16 @@ def _post_filters(
     ):
         found.discard("air_alert_start")
     return found
+
+
+def _denied(found: set[str], per_clause: list[set[str]], texts: list[str]) -> set[str]:
+    """Kinds named only in clauses that retell a rumour or deny it."""
+    rumour = [bool(_RUMOUR.search(t) or _DENIAL.search(t)) for t in texts]
+    return {
+        kind
+        for kind in found
+        if all(r for kinds, r in zip(per_clause, rumour, strict=True) if kind in kinds)
+    }
 
 
 def _background_attacks(attacks: set[str], norm: str) -> set[str]:

@@ -28,6 +28,8 @@ class EventData:
     summary: str = ""
     places: Sequence[Mapping[str, Any]] = ()
     occurred_at: datetime | None = None
+    live: bool = False
+    heading: Sequence[str] = ()
 
 
 @dataclass(slots=True)
@@ -82,6 +84,8 @@ def replace_events_for_post(
             "counts": {str(k): int(v) for k, v in data.counts.items()},
             "summary": data.summary,
             "places": [dict(p) for p in data.places],
+            "live": bool(data.live),
+            "heading": _dedup(data.heading),
             "occurred_at": as_utc(data.occurred_at or post.published_at),
         }
         event = existing.get(data.kind)
