@@ -10,6 +10,7 @@ import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from bot.parsing import parse
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus" / "posts-dev.jsonl"
+REAL = SHARED / "corpus" / "posts-real-dev.jsonl"
 SCORER = SHARED / "tools" / "score_parse.py"
 
 pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared/ corpus is not beside the repo")
@@ -30,9 +32,9 @@ def _scorer() -> ModuleType:
     return mod
 
 
-def test_dev_corpus_meets_target() -> None:
+def _score(path: Path) -> dict[str, Any]:
     gold = [
-        json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     pred = [
         {
@@ -43,6 +45,20 @@ def test_dev_corpus_meets_target() -> None:
         }
         for g in gold
     ]
-    res = _scorer().score(gold, pred)
+    res: dict[str, Any] = _scorer().score(gold, pred)
+    return res
+
+
+def test_dev_corpus_meets_target() -> None:
+    res = _score(CORPUS)
     assert res["kind_region"]["f1"] >= 0.95, res
     assert res["counts_accuracy"] >= 0.90, res
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="no real-posts corpus")
+def test_real_corpus_kinds_and_live_meet_target() -> None:
+    """Real posts of the official channels: kinds, regions, and threat-now versus report."""
+    res = _score(REAL)
+    assert res["kind"]["f1"] >= 0.95, res
+    assert res["kind_region"]["f1"] >= 0.95, res
+    assert res["live_accuracy"] is not None and res["live_accuracy"] >= 0.95, res

@@ -50,6 +50,8 @@ LIVE_CUES: Final = _rx(
     B + r"(?:у|в) (?:бік|сторону)\b",
     B + r"загроз",
     B + r"небезпек",
+    B + r"увага\b",
+    B + r"швидкісн",
     B + r"укритт",
     B + r"тривог",
     B + r"пуски?\b",
@@ -59,7 +61,7 @@ LIVE_CUES: Final = _rx(
     B + r"(?:працює|працюють) ппо|ппо (?:працює|працюють)",
     B + r"(?:чути|лунають|чутно|гучно)\b",
     B + r"вибух\w* (?:у|в) (?:місті|столиці|області)\s*!",
-    r"\b(?:heading|towards?|approaching|incoming|take cover|shelters?|threat|danger)\b",
+    r"\b(?:heading|towards?|approaching|incoming|take cover|shelters?|threat|danger|warning)\b",
     r"\bair defen[cs]e (?:is |are )?(?:working|active|engaged|operating)\b",
     r"[🛵🏍🚀💣🛬☄]",
 )
