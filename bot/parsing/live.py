@@ -74,6 +74,7 @@ _TOWARDS: Final = re.compile(
 # "БпЛА на Київщину" (accusative) heads there; "БпЛА на Київщині" (locative) is already there.
 _ONTO: Final = re.compile(r"(?<![\w'])на\s+(?:(?:н\.\s*п\.|м\.)\s*)?$")
 _LOCATIVE_END: Final = ("і", "ї", "ах", "ях")
+_DIGIT: Final = re.compile(r"\d")
 _JOINED: Final = re.compile(r"\s*(?:/|\\|,|та|і|й|and|or|або|чи)\s*")
 
 
@@ -92,6 +93,8 @@ def live_kinds(found: set[str], norm: str, source_kind: str | None) -> set[str]:
         return live  # the attack is the cause of what the post reports
     if source_kind in _REAL_TIME_SOURCES or (may_match(LIVE_CUES, norm) and LIVE_CUES.search(norm)):
         live |= threats
+    elif "explosions" in threats and not _DIGIT.search(norm):
+        live.add("explosions")  # "У Полтаві вибухи": breaking news, not a tally of blasts
     return live
 
 
