@@ -220,6 +220,17 @@ def test_instruction_about_impact_sites_is_not_damage() -> None:
     assert kinds(text, "governor", "UA-05") == {"air_alert_start"}
 
 
+def test_partial_all_clear_with_an_unmarked_list() -> None:
+    text = "🟡 23:05 Відбій тривоги\nТривога триває у:\n- Бердичівський район\n#Житомирська_область"
+    assert regions(text, "alerts") == {"air_alert_end": ("UA-18",)}
+
+
+def test_more_outage_and_damage_wordings() -> None:
+    assert kinds("Завтра можливі стабілізаційні відключення.", "energy") == {"outage_schedule"}
+    assert kinds("Уламками посічено фасад ліцею.", "governor", "UA-61") == {"damage"}
+    assert kinds("У трьох оселях вибито вікна.", "governor", "UA-61") == {"damage"}
+
+
 def test_no_dead_and_no_injured_is_not_casualties() -> None:
     assert kinds("Загиблих і поранених немає.", "governor", "UA-05") == set()
     assert kinds("Загиблих та постраждалих не виявлено.", "governor", "UA-05") == set()
