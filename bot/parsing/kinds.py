@@ -120,8 +120,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"швидкісн\w* ціл",
         # "Швидкісна" alone is the Air Force's short form of "швидкісна ціль".
         B + r"швидкісн(?:а|і)\b(?!\s*(?:трас|дорог|автомагістрал|поїзд|потяг|залізниц|інтернет|"
-        r"зарядк|мереж|рух|ліні|сполученн|магістрал))",
-        B + r"бандерол",
+        r"зарядк|мереж|рух|ліні|сполученн|магістрал|катер|човн|автомобіл|режим))",
         B + r"кинджал",
         B + r"кр\b",
         B + r"іскандер",
@@ -225,7 +224,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"влучи(?:в|л\w*) (?:в|у|по)\s+(?!\d)",
         B + r"(?:прилетів|прилетіло|приліт)\w*",
         r"\b(?:fire broke out|caught fire|on fire|set ablaze|blaze)\b",
-        r"\bfires?\b(?<!opened fire)(?<!open fire)(?= (?:broke|erupted|started|raged|engulfed|at|in|on)\b)",
+        r"\bfires?\b(?<!opened fire)(?<!open fire)(?<!under fire)(?= (?:broke|erupted|started|raged|engulfed|at|in|on)\b)",
         r"\bhits\b(?! (?:the (?:news|headlines)|back))",
     ),
     "power_outage": _rx(
