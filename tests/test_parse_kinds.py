@@ -269,3 +269,36 @@ def test_a_first_name_before_a_surname_is_not_the_town_of_that_name() -> None:
     text = "A Russian missile strike on Poltava killed 5 people, Governor Volodymyr Kohut said."
     assert {e.regions for e in parse(text, "news")} == {("UA-53",)}
     assert [e.regions for e in parse("Explosions in Volodymyr overnight.")] == [("UA-07",)]
+
+
+def test_the_literal_prefilter_never_hides_a_match() -> None:
+    """``may_match`` may say yes wrongly, never no wrongly: checked on phrases that hit
+    alternatives of every shape (a leading group, nested groups, alternation inside a part)."""
+    from pathlib import Path
+
+    from bot.parsing import kinds as K
+    from bot.parsing import live as L
+    from bot.parsing.text import normalise
+
+    phrases = [
+        "Над містом ППО працює, фіксується рух груп БпЛА у бік Умані.",
+        "Склад горіли до ранку; подано напругу на фідер.",
+        "Напругу подано, світло з'явилося. Тривога триває у: Ізюмський район",
+        "Загиблих, поранених немає. Rail traffic is restricted; hourly blackouts apply.",
+        "Зникло електропостачання. Outage schedules apply; power is back for most.",
+    ]
+    shared = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    for path in sorted(shared.glob("*.jsonl")) if shared.exists() else []:
+        phrases += [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+    patterns = [
+        *K.TRIGGERS.values(),
+        K.NON_EVENT,
+        K.STILL_ACTIVE,
+        L.SUMMARY,
+        L.PAST,
+        L.LIVE_CUES,
+    ]
+    for text in map(normalise, phrases):
+        for rx in patterns:
+            if rx.search(text):
+                assert K.may_match(rx, text), (rx.pattern[:60], text[:80])

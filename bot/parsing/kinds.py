@@ -29,16 +29,52 @@ def _plain(part: str) -> str:
     return "".join(out)
 
 
+def _split_top(pattern: str) -> tuple[list[str], int]:
+    """The top-level alternatives of ``pattern`` up to its first unmatched ")", and where that is."""
+    alts: list[str] = []
+    depth = 0
+    begin = i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            close = pattern.find("]", i + 2)
+            i = close + 1 if close > 0 else len(pattern)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alts.append(pattern[begin:i])
+            begin = i + 1
+        i += 1
+    alts.append(pattern[begin:i])
+    return alts, i
+
+
 def _literals(part: str) -> list[str] | None:
-    """Literal starts of one alternative: a word, or each word of a leading (?:a|b) group."""
+    """Literal starts of one alternative: a word, or each word of a leading (?:a|b) group.
+
+    None when some way of matching starts with no literal: the pattern then always runs.
+    """
     part = _PREFIX.sub("", part, count=1)
-    if part.startswith("(?:") and ")" in part:
-        group, rest = part[3:].split(")", 1)
-        if rest.startswith("?"):
-            return _literals(rest[1:].lstrip())
-        starts = [_plain(alt) for alt in group.split("|")]
-        if all(len(x) >= 2 for x in starts):
-            return starts
+    alts, _ = _split_top(part)
+    if len(alts) > 1:
+        found = [_literals(alt) for alt in alts]
+        return None if any(f is None for f in found) else [x for f in found if f for x in f]
+    if part.startswith("(?:"):
+        group, end = _split_top(part[3:])
+        rest = part[3 + end + 1 :]
+        if rest[:1] in ("?", "*") or rest.startswith("{0"):
+            return _literals(rest.split("}", 1)[1] if rest[0] == "{" else rest[1:])
+        starts = [_literals(alt) for alt in group]
+        if all(x is not None and all(len(w) >= 2 for w in x) for x in starts):
+            return [w for x in starts if x for w in x]
         tail = _plain(rest)
         return [tail] if len(tail.strip()) >= 3 else None
     lit = _plain(part)
@@ -211,7 +247,9 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"вибит\w* (?:\w+ )?(?:вікн|шиб|двер)",
         B + r"загоранн",
         B + r"займанн",
-        B + r"горить|горіли|горів",
+        B + r"горить",
+        B + r"горіли",
+        B + r"горів",
         B + r"уражен\w* (?:об'єкт|інфраструктур|підприємств|будин|склад|підстанці)",
         # A hit reported ("зафіксовано влучання"), not the instruction "не фіксуйте місце влучання".
         B + r"влучан\w*+(?<!місце влучання)(?<!місця влучань)(?<!місця влучання)",
@@ -275,7 +313,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"(?:знову )?зі світлом",
         B + r"заживлен(?!н)",
         B + r"заживил",
-        B + r"(?:напруг\w* (?:\w+ )?(?:подано|подали|подан[аі])|(?:подано|подали) напруг)",
+        B + r"напруг\w* (?:\w+ )?(?:подано|подали|подан[аі])",
+        B + r"(?:подано|подали) напруг",
         B + r"(?:підключил\w*|підключено|підключені|під'єднал\w*|під'єднано) (?:\w+ ){0,3}"
         r"(?:споживач|абонент|домогосподарств|будин|населен|котельн|лікарн|об'єкт|електропостачанн|"
         r"мереж)",
@@ -364,7 +403,7 @@ _NEGATABLE: Final = frozenset(NEGATIONS)
 STILL_ACTIVE: Final = _rx(
     B + r"(?:тривога )?ще трива\w*",
     B + r"досі трива\w*",
-    B + r"тривог\w* трива\w* (?:у|в)\s*:",  # "Тривога триває у:" and a list
+    B + r"тривога триває (?:у|в)\s*:",  # "Тривога триває у:" and a list
     B + r"тревога (?:ещё|еще) продолжается",
     r"\bstill (?:active|on|under)",
     r"\balert continues",
