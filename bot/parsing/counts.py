@@ -9,6 +9,7 @@ glued to letters, and the helpers below skip ages and dates.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from typing import Final
 
@@ -187,6 +188,7 @@ def attack_figures(tokens: list[Token], figures: Figures, clause_kinds: set[str]
     """
     kinds_here: set[str] = set()
     modes = [(k, m) for k in range(len(tokens)) if (m := _mode_at(tokens, k))]
+    mode_at = [k for k, _ in modes]
     locations: list[int] = []
     bare: list[tuple[str, int]] = []
     for i, tok in enumerate(tokens):
@@ -197,18 +199,17 @@ def attack_figures(tokens: list[Token], figures: Figures, clause_kinds: set[str]
             if not any(_DEBRIS.match(tokens[k].text) for k in range(max(0, i - 4), i)):
                 locations.append(tok.value)
             continue
-        before = [(k, m) for k, m in modes if k < i]
-        after = [m for k, m in modes if k > i]
-        mode = _mode_after(tokens, i) or (
-            before[-1][1] if before else (after[0] if after else "launched")
-        )
+        at = bisect_left(mode_at, i)  # a number is no verb: modes before it [:at], after [at:]
+        before = modes[at - 1] if at else None
+        after = modes[at][1] if at < len(modes) else None
+        mode = _mode_after(tokens, i) or (before[1] if before else after or "launched")
         if nxt in ("of", "з", "із") and i + 2 < len(tokens) and tokens[i + 2].value is not None:
             weapon = _weapon_after(tokens, i + 2)  # "збито 71 з 88 БпЛА", "71 of 88 drones"
         else:
             weapon = _weapon_after(tokens, i)
         if weapon is None:
             explicit_after = _mode_after(tokens, i)  # "38 of them were shot down"
-            near_before = before and i - before[-1][0] <= 2
+            near_before = before is not None and i - before[0] <= 2
             if (near_before or explicit_after) and mode != "lost":
                 bare.append((mode, tok.value))
             continue
@@ -429,8 +430,10 @@ def consumer_figures(
 
 _HOURS = r"(?:год(?:ин[иу]?|\.)?|h|hrs?|hours?|час(?:а|ов)?)"
 _MINS = r"(?:хв(?:илин[иу]?|\.)?|min(?:utes?|s)?\.?|мин(?:ут[ы]?)?)"
-_NUM = r"(\d+(?:[.,]\d+)?|[a-zа-яіїєґ']+)"
-_DELAY_HM = re.compile(rf"(?<!\w){_NUM}\s*{_HOURS}(?!\w)(?:\s*(?:і|та|and)?\s*(\d+)\s*{_MINS})?")
+_NUM = r"(\d{1,6}(?:[.,]\d{1,3})?|[a-zа-яіїєґ']+)"  # bounded: a digit run is no delay
+_DELAY_HM = re.compile(
+    rf"(?<!\w){_NUM}\s*{_HOURS}(?!\w)(?:\s*(?:і|та|and)?\s*(\d{{1,4}})\s*{_MINS})?"
+)
 _DELAY_M = re.compile(rf"(?<![\w:]){_NUM}\s*{_MINS}(?!\w)")
 _DELAY_PLUS = re.compile(r"\+\s*(\d{1,2}):(\d{2})\b")
 _SPECIAL: Final[tuple[tuple[re.Pattern[str], int], ...]] = (

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from bot.parsing.limits import MAX_DIGITS
+
 _UNITS_UK: Final[dict[str, int]] = {}
 
 
@@ -136,9 +138,19 @@ class Number:
     is_word: bool = False
 
 
-def _digits_value(raw: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[ ,]\d{3})+", raw):
-        return float(raw.replace(" ", "").replace(",", ""))
+_GROUPED = re.compile(r"\d{1,3}(?:[ ,]\d{3})+")
+# Larger than any figure a post can mean (see :mod:`bot.parsing.limits`); kept out of tokens.
+MAX_VALUE: Final = 10**9
+
+
+def _digits_value(raw: str) -> float | None:
+    """The value of a digit run, or None when it is too long to be a count (an id, garbage)."""
+    if _GROUPED.fullmatch(raw):
+        plain = raw.replace(" ", "").replace(",", "")
+        return float(plain) if len(plain) <= MAX_DIGITS else None
+    whole, _, fraction = raw.replace(",", ".").partition(".")
+    if len(whole) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
+        return None
     return float(raw.replace(",", "."))
 
 
@@ -155,6 +167,8 @@ def find_numbers(norm: str) -> list[Number]:
     found: list[Number] = []
     for m in _DIGITS.finditer(norm):
         value = _digits_value(m.group(1))
+        if value is None:
+            continue
         end = m.end()
         mult = re.match(
             r"\s*(тисяч[іау]?|тис\.?|тысяч[иа]?|тыс\.?|млн\.?|мільйон[аів]*|thousand|million|k\b)",
@@ -164,7 +178,7 @@ def find_numbers(norm: str) -> list[Number]:
             key = mult.group(1).rstrip(".")
             value *= MULTIPLIERS.get(key, MULTIPLIERS.get(key + ".", 1000))
             end += mult.end()
-        if value == int(value):
+        if value == int(value) and value <= MAX_VALUE:
             found.append(Number(int(value), m.start(), end))
     found.extend(_word_numbers(norm))
     found.sort(key=lambda n: n.start)
@@ -213,9 +227,11 @@ def _word_numbers(norm: str) -> list[Number]:
                 total *= MULTIPLIERS[w]
             elif not (w == "and" and total >= 100):
                 break
+            total = min(total, MAX_VALUE + 1)  # no big-number arithmetic on repeated "мільйон"
             end = words[j].end()
             j += 1
-        out.append(Number(total, start, end, is_word=True))
+        if total <= MAX_VALUE:  # "мільйон мільйонів" is no count either
+            out.append(Number(total, start, end, is_word=True))
         i = j
     return out
 

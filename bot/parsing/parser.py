@@ -9,6 +9,7 @@ from typing import Final
 from bot.parsing import counts as C
 from bot.parsing.events import KINDS, NATIONWIDE, Event, PlaceRef
 from bot.parsing.kinds import NON_EVENT, STILL_ACTIVE, candidate_kinds, kinds_by_clause, may_match
+from bot.parsing.limits import bounded, clip
 from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.summary import summarise
@@ -61,6 +62,7 @@ def parse(
     ``source_kind`` is the channel's kind (air_force, alerts, governor, railway, energy, news);
     ``default_region`` the ISO code of a regional channel, used when the post names no region.
     """
+    text = clip(text)  # every caller gets the cap: no post needs more, and time stays bounded
     if not text or not text.strip():
         return []
     norm = normalise(text)
@@ -111,7 +113,7 @@ def parse(
             continue
         regs = tuple(sorted(regions[kind]))
         places = tuple(r for r in refs if r.region in regions[kind])
-        counts = {k: v for k, v in tally.get(kind, {}).items() if v >= 0}
+        counts = bounded(tally.get(kind, {}))
         kind_weapons = weapons if kind in C.WEAPON_KINDS or kind == "shelling" else ()
         events.append(
             Event(
