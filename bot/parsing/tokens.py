@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from bot.parsing.numbers import find_numbers
 
-_TOKEN = re.compile(r"[\w'’]+(?:-[\w']+)*|[^\w\s]")
+# Keycap marks and emoji selectors ("3⃣", "3️⃣") and invisible joiners are no tokens: a keycap
+# digit is the plain digit before them.
+_TOKEN = re.compile(r"[\w'’]+(?:-[\w']+)*|[^\w\s\u20e3\ufe0e\ufe0f\u200b-\u200d\u2060\ufeff]")
 
 
 @dataclass(slots=True)
