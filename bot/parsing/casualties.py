@@ -8,12 +8,31 @@ from bot.parsing.quantity import Tally, add, quantity
 from bot.parsing.tokens import Token
 
 _KILLED = re.compile(
-    r"^(?:загин|загибл|вбит|вбил|вбив|убит|убил|убив|загиблих|погиб|kill|dead$|died|deaths?$|смертельн)"
+    r"^(?:загин|загибл|вбит|вбил|вбив|убит|убил|убив|загиблих|погиб|kill|dead$|died|deaths?$|"
+    r"смертельн|помер$|померл|загиблого)"
 )
 _INJURED = re.compile(
-    r"^(?:поранен|поранил|поранив|постраждал|постраждав|травмов|госпіталіз|injur|wound|hurt|hospitali|"
-    r"ранен|пострадав|пострадал|дістал)"
+    r"^(?:поранен|поранил|поранив|постраждал|постраждав|травмов|госпіталіз|injur|wound|hurt|"
+    r"hospitali|ранен|пострадав|пострадал|дістал|потерпіл)"
 )
+# A singular participle names one person: "є загиблий", "Постраждала — жінка 60 років".
+_ONE_VICTIM = frozenset(
+    {
+        "загиблий",
+        "загибла",
+        "поранений",
+        "поранена",
+        "постраждалий",
+        "постраждала",
+        "травмований",
+        "травмована",
+        "потерпілий",
+        "потерпіла",
+    }
+)
+# "Атака забрала життя двох людей": the toll of the attack so far, a running total.
+_TOLL_VERB = re.compile(r"^(?:забрал|забрав|обірвал|обірвав|claimed$|took$)")
+_TOLL_NOUN = frozenset({"життя", "життів", "lives"})
 _PERSON_ONE = re.compile(
     r"^(?:жінк[аиуі]$|чоловік$|чоловіка$|дитин[аиу]$|хлопч|хлопець|хлопця|дівчин|підліт|пенсіонер|"
     r"мешкан(?:ець|ця|ка|ку)$|жител(?:ь|я|ька|ьку)$|водій|водія|машиніст|працівник$|працівника$|"
@@ -26,8 +45,20 @@ _FILLER = re.compile(
     r"^(?:ще|людей|людини|люди|особи|осіб|человека|человек|людей|мирних|цивільних|жителів|мешканців|дітей|people|persons?|"
     r"civilians|residents|were|was|been|have|has|had|are|is|also|more|another|others|further|its|"
     r"his|her|a|an|the|of|their|at|least|щонайменше|понад|більше|майже|близько|about|over|"
-    r"several|in|the|total|загалом|всього|кількість|зросла|до|individuals|human)$"
+    r"several|in|the|total|загалом|всього|кількість|зросла|до|individuals|human|"
+    # manner and time words between a subject and its verb ("2 людини за добу дістали поранення")
+    r"seriously|severely|critically|slightly|lightly|badly|reportedly|later|also|"
+    r"тяжко|важко|легко|також|теж|вночі|уночі|вдень|ввечері|зранку|сьогодні|вчора|учора|"
+    r"today|yesterday|overnight|отримали|отримав|отримала|отримало|зазнали|зазнав|зазнала|"
+    r"sustained|suffered|received)$"
 )
+# A preposition and its word may stand between a subject and its verb: "в області", "за добу".
+_PREPOSITION = frozenset(
+    {"в", "у", "на", "за", "через", "внаслідок", "під", "від", "in", "on", "at", "during", "from"}
+)
+_DASH = frozenset({"-", ":"})
+_PLURAL_PERSONS = re.compile(r"^(?:чоловіки|жінки|діти|хлопці|дівчата|men|women|boys|girls)$")
+_AGE_WORD = re.compile(r"^(?:рок|рік|років|р\.|р$|years?|лет|года)")
 _PEOPLE = re.compile(
     r"^(?:працівник|залізничник|рятувальник|енергетик|поліцейськ|медик|військов|цивільн|мирн|"
     r"жител|мешкан|людин|люд|дит|жін|чолов|пасажир|пенсіонер|підлітк|workers?|employees|staff|"
@@ -43,7 +74,33 @@ def _person_count(tokens: list[Token], i: int) -> int | None:
     tok = tokens[i]
     if tok.value is not None:
         return tok.value if quantity(tokens, i) else None
+    if _PLURAL_PERSONS.match(tok.text):
+        return _ages_listed(tokens, i)
     return 1 if _PERSON_ONE.match(tok.text) else None
+
+
+def _ages_listed(tokens: list[Token], i: int) -> int | None:
+    """ "чоловіки 45 та 52 років": as many people as ages listed after a plural noun."""
+    ages = 0
+    k = i + 1
+    while k < len(tokens) and tokens[k].value is not None:
+        ages += 1
+        k += 1
+        if k < len(tokens) and tokens[k].text in ("та", "і", "й", ",", "and"):
+            k += 1
+    if ages and k < len(tokens) and _AGE_WORD.match(tokens[k].text):
+        return ages
+    return None
+
+
+def _age_list_end(tokens: list[Token], j: int) -> int:
+    """The last index of the age list after a plural noun at ``j`` (or ``j`` itself)."""
+    if not _PLURAL_PERSONS.match(tokens[j].text):
+        return j
+    k = j + 1
+    while k < len(tokens) and not _AGE_WORD.match(tokens[k].text):
+        k += 1
+    return k
 
 
 def _scan(tokens: list[Token], i: int, step: int, used: set[int]) -> tuple[int, int] | None:
@@ -60,10 +117,19 @@ def _scan(tokens: list[Token], i: int, step: int, used: set[int]) -> tuple[int, 
         n = _person_count(tokens, j)
         if n is not None:
             return n, j
+        if step < 0 and t.text == "another":  # "one more was killed and another wounded"
+            return 1, j
         if "-річн" in t.text or "-year-old" in t.text:
             j += step
             continue
-        allowed = _FILLER.match(t.text) or (step < 0 and _PEOPLE.match(t.text))
+        if step < 0 and j > 0 and tokens[j - 1].text in _PREPOSITION and t.value is None:
+            j -= 2  # "2 людини [в області] [за добу] дістали поранення"
+            continue
+        allowed = (
+            _FILLER.match(t.text)
+            or (step < 0 and _PEOPLE.match(t.text))
+            or (step < 0 and j == i - 1 and t.text in _DASH)  # "сім - постраждали"
+        )
         if not allowed and (step < 0 or t.is_punct or _STOP.match(t.text)):
             return None
         j += step
@@ -82,6 +148,18 @@ def _coordinated(tokens: list[Token], j: int, used: set[int]) -> int:
         if k + 1 >= len(tokens) or not _STOP.match(tokens[k].text):
             return extra
         n = k + 1
+        while n < len(tokens) and ("-річн" in tokens[n].text or "-year-old" in tokens[n].text):
+            n += 1  # "і 70-річна жінка"
+        if n < len(tokens) and n not in used and _PERSON_ONE.match(tokens[n].text):
+            after = tokens[n + 1].text if n + 1 < len(tokens) else ""
+            if _KILLED.match(after) or _INJURED.match(after):
+                return extra
+            used.add(n)
+            extra += 1
+            j = k = n + 1
+            continue
+        if n >= len(tokens):
+            return extra
         value = tokens[n].value
         if value is None or not quantity(tokens, n) or n in used:
             return extra
@@ -118,37 +196,60 @@ def _revised_figure(tokens: list[Token], tally: Tally) -> bool:
     return False
 
 
+def _subset_start(tokens: list[Token]) -> int:
+    """Where a subset of the figures begins: "серед них", "в тому числі", "including"."""
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
+        if (
+            (_SUBSET.match(t.text) and nxt in ("них", "яких", "них:", "them", "which", "whom"))
+            or t.text in ("зокрема", "including")
+            or (t.text in ("в", "у") and nxt in ("тому", "тім"))
+        ):
+            return k
+    return len(tokens)
+
+
+def _toll(tokens: list[Token], tally: Tally) -> bool:
+    """ "Атака забрала життя двох людей": the killed total so far replaces what the clause adds."""
+    for i in range(len(tokens) - 1):
+        if tokens[i + 1].text in _TOLL_NOUN and _TOLL_VERB.match(tokens[i].text):
+            for j in range(i + 2, min(i + 5, len(tokens))):
+                n = _person_count(tokens, j)
+                if n is not None:
+                    tally["casualties"]["killed"] = n
+                    return True
+    return False
+
+
 def casualty_figures(tokens: list[Token], tally: Tally) -> None:
     """Killed and injured in one clause: "загинула жінка" → 1, "ще троє поранені" → 3.
 
     Each trigger takes the nearest unused count: first just before it (subject order: "двоє
     людей загинули", "3 killed"), then after it ("поранено 12 людей", "killed a man"). Numbers
-    after "серед них / including" are a subset and are not added; "зросла до N" replaces.
+    after "серед них / в тому числі / including" are a subset and are not added; "зросла до N"
+    and "забрала життя N" state the running total, which replaces.
     """
     used: set[int] = set()
-    cut = len(tokens)
-    for k, t in enumerate(tokens):
-        if (
-            _SUBSET.match(t.text)
-            and k + 1 < len(tokens)
-            and tokens[k + 1].text in ("них", "яких", "них:", "them", "which", "whom")
-        ) or t.text in ("зокрема", "including"):
-            cut = k
-            break
+    cut = _subset_start(tokens)
+    head = tokens[:cut]
     revised = any(_REVISED.match(t.text) for t in tokens)
     if revised and _revised_figure(tokens, tally):
         return
+    if any(t.text in _TOLL_NOUN for t in head) and _toll(head, tally):
+        return
     for i in range(cut):
-        text = tokens[i].text
+        text = head[i].text
         field = "killed" if _KILLED.match(text) else "injured" if _INJURED.match(text) else None
         if field is None:
             continue
-        found = _scan(tokens[:cut], i, -1, used) or _scan(tokens[:cut], i, +1, used)
+        found = _scan(head, i, -1, used) or _scan(head, i, +1, used)
         if found is None:
+            if text in _ONE_VICTIM:
+                add(tally, "casualties", field, 1)
             continue
         value, j = found
         used.add(j)
-        value += _coordinated(tokens[:cut], j, used)
+        value += _coordinated(head, _age_list_end(head, j), used)
         if revised:
             tally["casualties"][field] = value
         else:

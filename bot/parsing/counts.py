@@ -37,10 +37,11 @@ _CONSUMER = re.compile(
 )
 
 
+_AND: Final = frozenset({"та", "і", "й", "and"})
 _PEOPLE_POWER = re.compile(r"^(?:people|residents|людей|жителів|мешканців|осіб)$")
 
 
-_RESTORE_MARK = re.compile(r"^(?:відновл|поверну|живлення$|restor|reconnect|восстанов)")
+_RESTORE_MARK = re.compile(r"^(?:відновл|поверну|живлення$|restor|reconnect|восстанов|back$)")
 _OUTAGE_MARK = re.compile(r"^(?:без$|знеструмл|відсутн|without$|outage|обесточ|lost$|cut$)")
 
 
@@ -63,17 +64,50 @@ def consumer_figures(
             kind = "power_outage"
         if tok.value is None or not quantity(tokens, i):
             continue
-        for j in range(i + 1, min(i + 4, len(tokens))):
-            if _CONSUMER.match(tokens[j].text) or (people and _PEOPLE_POWER.match(tokens[j].text)):
-                add(tally, kind, "consumers", tok.value)
-                break
-            if tokens[j].is_punct or tokens[j].value is not None:
-                if named and tok.value >= 1000 and " " in tok.text:  # "ще 12 тисяч"
-                    add(tally, kind, "consumers", tok.value)
-                break
-        else:
-            if named and tok.value >= 1000 and " " in tok.text and i + 1 >= len(tokens) - 1:
-                add(tally, kind, "consumers", tok.value)
+        bare = named and tok.value >= 1000 and _bare_thousands(tokens, i)
+        if bare or _names_consumers(tokens, i, people):
+            add(tally, _mark_after(tokens, i) or kind, "consumers", tok.value)
+
+
+def _names_consumers(tokens: list[Token], i: int, people: bool) -> bool:
+    """Whether a consumer noun follows the figure within a few words, or after a coordinated
+    figure that shares it ("179 юридичних та 1543 побутових споживачів")."""
+    shared = False
+    for j in range(i + 1, min(i + 7, len(tokens))):
+        t = tokens[j]
+        if _CONSUMER.match(t.text) or (people and _PEOPLE_POWER.match(t.text)):
+            return True
+        if t.value is not None and tokens[j - 1].text in _AND:
+            shared = True
+            continue
+        if t.is_punct or t.value is not None or (j - i >= 3 and not shared):
+            return False
+    return False
+
+
+def _bare_thousands(tokens: list[Token], i: int) -> bool:
+    """ "ще 12 тис.", "8,000 remain without power": a figure in thousands in a clause that names
+    consumers elsewhere, with no other figure in its phrase."""
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].value is not None:
+            return False
+        if tokens[j].is_punct:
+            return True
+    return True
+
+
+def _mark_after(tokens: list[Token], i: int) -> str | None:
+    """The state a figure's own verb gives it ("30,000 customers were back on supply", "8,000
+    remain without power"), when one follows in the same phrase."""
+    for j in range(i + 1, min(i + 7, len(tokens))):
+        t = tokens[j]
+        if t.is_punct or t.value is not None:
+            return None
+        if _RESTORE_MARK.match(t.text):
+            return "power_restored"
+        if _OUTAGE_MARK.match(t.text):
+            return "power_outage"
+    return None
 
 
 # --- trains -----------------------------------------------------------------------------------

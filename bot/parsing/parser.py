@@ -230,7 +230,7 @@ def _count(
         tokens = all_tokens[bisect_left(starts, clause.start) : bisect_left(starts, clause.end)]
         if found & C.WEAPON_KINDS:
             C.attack_figures(tokens, figures, kinds)
-        if "casualties" in kinds:
+        if "casualties" in found:  # a follow-up's toll may sit in a clause of its own
             C.casualty_figures(tokens, tally)
         if effective & {"power_outage", "power_restored"}:
             C.consumer_figures(
