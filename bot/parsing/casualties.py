@@ -221,6 +221,19 @@ def _toll(tokens: list[Token], tally: Tally) -> bool:
     return False
 
 
+_DIED = re.compile(r"^(?:помер$|померл|died$|succumbed)")
+
+
+def _then_died(tokens: list[Token], i: int) -> bool:
+    """Whether the person injured at ``i`` dies later in the same phrase."""
+    for t in tokens[i + 1 : i + 8]:
+        if t.is_punct:
+            return False
+        if _DIED.match(t.text):
+            return True
+    return False
+
+
 def casualty_figures(tokens: list[Token], tally: Tally) -> None:
     """Killed and injured in one clause: "загинула жінка" → 1, "ще троє поранені" → 3.
 
@@ -242,6 +255,8 @@ def casualty_figures(tokens: list[Token], tally: Tally) -> None:
         field = "killed" if _KILLED.match(text) else "injured" if _INJURED.match(text) else None
         if field is None:
             continue
+        if field == "injured" and _then_died(head, i):
+            field = "killed"  # "Поранений учора чоловік помер у лікарні": one death, no injury
         found = _scan(head, i, -1, used) or _scan(head, i, +1, used)
         if found is None:
             if text in _ONE_VICTIM:

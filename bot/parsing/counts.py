@@ -168,14 +168,51 @@ _TRAIN_NOUN = re.compile(
 )
 
 
+_ON_TIME = re.compile(
+    r"за розкладом|за графіком|згідно з графіком|згідно з розкладом|без затрим|вчасно|штатно|"
+    r"on schedule|on time|as scheduled|without delay|по расписанию"
+)
+_PHRASE_END = re.compile(r"[\n;.!?]|№")
+
+
+def _phrase(norm: str, start: int) -> str:
+    """From ``start`` to the end of its line, sentence, or the next train number."""
+    m = _PHRASE_END.search(norm, start + 1)
+    return norm[start : m.start() if m else len(norm)]
+
+
 def train_count(norm: str) -> int | None:
-    """How many trains the post says are affected: stated, or the distinct train numbers listed."""
+    """How many trains the post says are delayed: stated ("затримуються 5 поїздів"), else the
+    distinct train numbers listed. Trains said to run on schedule are left out, and in a delay
+    table ("№91 Львів — Будапешт (+1:40)") only the rows that state a delay count."""
     from bot.parsing.numbers import find_numbers
 
     stated = [
-        n.value for n in find_numbers(norm) if n.value < 1000 and _TRAIN_NOUN.match(norm, n.end)
+        n.value
+        for n in find_numbers(norm)
+        if n.value < 1000
+        and _TRAIN_NOUN.match(norm, n.end)
+        and not _ON_TIME.search(_phrase(norm, n.start))
     ]
     if stated:
         return sum(stated)
-    numbers = {m.group(1) for m in _TRAIN_NO.finditer(norm)}
-    return len(numbers) or None
+    rows: dict[str, str] = {}
+    for m in _TRAIN_NO.finditer(norm):
+        phrase = _phrase(norm, m.start())
+        if not _ON_TIME.search(phrase):
+            rows.setdefault(m.group(1), phrase)
+    if any(_DELAY_PLUS.search(phrase) for phrase in rows.values()):
+        return sum(1 for phrase in rows.values() if _states_delay(phrase)) or None
+    return len(rows) or None
+
+
+_LATE = re.compile(r"затрим|запізн|\blate\b|\bdelay")
+
+
+def _states_delay(phrase: str) -> bool:
+    return bool(
+        _DELAY_PLUS.search(phrase)
+        or _LATE.search(phrase)
+        or _DELAY_HM.search(phrase)
+        or _DELAY_M.search(phrase)
+    )
