@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Final
 
 from bot.parsing import counts as C
@@ -14,7 +13,7 @@ from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.summary import summarise
 from bot.parsing.text import Clause, clauses, normalise
-from bot.parsing.tokens import Token, tokenize
+from bot.parsing.tokens import tokenize
 
 _RAIL: Final = re.compile(
     r"(?<!\w)(?:поїзд|потяг|укрзалізниц|залізниц|рейс|електричк|інтерсіті|поезд)|\btrains?\b|\brail"
@@ -205,6 +204,9 @@ def _is_headline(text: str, clause: Clause) -> bool:
     return letters >= 12 and len(_LOWER.findall(original)) / letters < 0.2
 
 
+_POWER: Final = frozenset({"power_outage", "power_restored"})
+
+
 def _count(
     parts: list[Clause], per_clause: list[set[str]], found: set[str], text: str, body: str
 ) -> C.Tally:
@@ -213,8 +215,8 @@ def _count(
     headlines = [_is_headline(text, c) for c in parts]
     skip_headlines = not all(headlines)
     previous: set[str] = set()
-    all_tokens: list[Token] | None = None
-    starts: list[int] = []
+    armed = bool(found & C.WEAPON_KINDS)
+    hurt = "casualties" in found
     for clause, kinds, headline in zip(parts, per_clause, headlines, strict=True):
         if headline and skip_headlines:
             continue
@@ -222,17 +224,16 @@ def _count(
         previous = effective
         if not effective:
             continue  # a dateline before the first trigger states no figures
+        if not (armed or hurt or effective & _POWER):
+            continue  # no figure rule reads this clause: make no tokens for it
         if "casualties" not in kinds and not has_number(clause.text):
             continue
-        if all_tokens is None:
-            all_tokens = tokenize(body)  # once per post; clauses take their slice
-            starts = [tok.start for tok in all_tokens]
-        tokens = all_tokens[bisect_left(starts, clause.start) : bisect_left(starts, clause.end)]
-        if found & C.WEAPON_KINDS:
+        tokens = tokenize(body, clause.start, clause.end)  # only the clauses that are read
+        if armed:
             C.attack_figures(tokens, figures, kinds)
         if "casualties" in found:  # a follow-up's toll may sit in a clause of its own
             C.casualty_figures(tokens, tally)
-        if effective & {"power_outage", "power_restored"}:
+        if effective & _POWER:
             C.consumer_figures(
                 tokens, tally, restored="power_restored" in kinds, people="casualties" not in kinds
             )
