@@ -143,6 +143,36 @@ def test_regional_wording(text: str, expected: dict[str, int]) -> None:
     assert figures(text, "governor")["casualties"] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Загиблих — троє. Поранених — шестеро.", {"killed": 3, "injured": 6}),
+        ("Через удар загинули 2 людини, ще 19 отримали травми.", {"killed": 2, "injured": 19}),
+        (
+            "Поранено 8 людей, серед них троє дітей, ще одна людина загинула.",
+            {"injured": 8, "killed": 1},
+        ),
+        ("Загинув чоловік, його дружина травмована.", {"killed": 1, "injured": 1}),
+    ],
+)
+def test_headings_with_dashes_and_subsets_inside_the_clause(
+    text: str, expected: dict[str, int]
+) -> None:
+    assert figures(text, "governor")["casualties"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Six people, including two children, were injured.", {"injured": 6}),
+        ("A drone attack injured a 70-year-old man and his 41-year-old daughter.", {"injured": 2}),
+        ("Shelling killed one person and injured three others.", {"killed": 1, "injured": 3}),
+    ],
+)
+def test_english_subsets_and_pairs(text: str, expected: dict[str, int]) -> None:
+    assert figures(text, "news")["casualties"] == expected
+
+
 def test_a_follow_up_states_the_running_total() -> None:
     text = (
         "Поранений учора 41-річний чоловік помер у лікарні. Ворожа атака на місто забрала "

@@ -13,7 +13,7 @@ _KILLED = re.compile(
 )
 _INJURED = re.compile(
     r"^(?:поранен|поранил|поранив|постраждал|постраждав|травмов|госпіталіз|injur|wound|hurt|"
-    r"hospitali|ранен|пострадав|пострадал|дістал|потерпіл)"
+    r"hospitali|ранен|пострадав|пострадал|дістал|потерпіл|травм(?:и|а|у|ами|ув|ован)?$|травмув)"
 )
 # A singular participle names one person: "є загиблий", "Постраждала — жінка 60 років".
 _ONE_VICTIM = frozenset(
@@ -57,6 +57,7 @@ _PREPOSITION = frozenset(
     {"в", "у", "на", "за", "через", "внаслідок", "під", "від", "in", "on", "at", "during", "from"}
 )
 _DASH = frozenset({"-", ":"})
+_POSSESSIVE = frozenset({"her", "his", "their", "its", "її", "його", "їхній", "їхня", "їх"})
 _PLURAL_PERSONS = re.compile(r"^(?:чоловіки|жінки|діти|хлопці|дівчата|men|women|boys|girls)$")
 _AGE_WORD = re.compile(r"^(?:рок|рік|років|р\.|р$|years?|лет|года)")
 _PEOPLE = re.compile(
@@ -128,7 +129,7 @@ def _scan(tokens: list[Token], i: int, step: int, used: set[int]) -> tuple[int, 
         allowed = (
             _FILLER.match(t.text)
             or (step < 0 and _PEOPLE.match(t.text))
-            or (step < 0 and j == i - 1 and t.text in _DASH)  # "сім - постраждали"
+            or (abs(j - i) == 1 and t.text in _DASH)  # "сім - постраждали", "Загиблих — двоє"
         )
         if not allowed and (step < 0 or t.is_punct or _STOP.match(t.text)):
             return None
@@ -148,8 +149,12 @@ def _coordinated(tokens: list[Token], j: int, used: set[int]) -> int:
         if k + 1 >= len(tokens) or not _STOP.match(tokens[k].text):
             return extra
         n = k + 1
-        while n < len(tokens) and ("-річн" in tokens[n].text or "-year-old" in tokens[n].text):
-            n += 1  # "і 70-річна жінка"
+        while n < len(tokens) and (
+            "-річн" in tokens[n].text
+            or "-year-old" in tokens[n].text
+            or tokens[n].text in _POSSESSIVE
+        ):
+            n += 1  # "і 70-річна жінка", "and her 45-year-old son"
         if n < len(tokens) and n not in used and _PERSON_ONE.match(tokens[n].text):
             after = tokens[n + 1].text if n + 1 < len(tokens) else ""
             if _KILLED.match(after) or _INJURED.match(after):
@@ -196,8 +201,9 @@ def _revised_figure(tokens: list[Token], tally: Tally) -> bool:
     return False
 
 
-def _subset_start(tokens: list[Token]) -> int:
-    """Where a subset of the figures begins: "серед них", "в тому числі", "including"."""
+def _without_subset(tokens: list[Token]) -> list[Token]:
+    """The clause without its subset phrase ("серед них дитина", "в тому числі", ", including a
+    child,"), whose figures are part of the total, not added to it."""
     for k, t in enumerate(tokens):
         nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
         if (
@@ -205,8 +211,12 @@ def _subset_start(tokens: list[Token]) -> int:
             or t.text in ("зокрема", "including")
             or (t.text in ("в", "у") and nxt in ("тому", "тім"))
         ):
-            return k
-    return len(tokens)
+            end = next((e for e in range(k + 2, len(tokens)) if tokens[e].is_punct), len(tokens))
+            if end < len(tokens) and tokens[end].text == ",":
+                end += 1  # "Four people, including a child, were injured": both commas go
+            start = k - 1 if k and tokens[k - 1].text == "," else k
+            return tokens[:start] + _without_subset(tokens[end:])
+    return tokens
 
 
 def _toll(tokens: list[Token], tally: Tally) -> bool:
@@ -243,14 +253,13 @@ def casualty_figures(tokens: list[Token], tally: Tally) -> None:
     and "забрала життя N" state the running total, which replaces.
     """
     used: set[int] = set()
-    cut = _subset_start(tokens)
-    head = tokens[:cut]
+    head = _without_subset(tokens)
     revised = any(_REVISED.match(t.text) for t in tokens)
     if revised and _revised_figure(tokens, tally):
         return
     if any(t.text in _TOLL_NOUN for t in head) and _toll(head, tally):
         return
-    for i in range(cut):
+    for i in range(len(head)):
         text = head[i].text
         field = "killed" if _KILLED.match(text) else "injured" if _INJURED.match(text) else None
         if field is None:
