@@ -66,6 +66,16 @@ def test_jet_and_word_number_drones_in_a_daytime_summary() -> None:
     assert figures(text, "air_force")["drones"] == {"launched": 88, "destroyed": 40}
 
 
+def test_figures_joined_by_and_share_the_verb_after_them() -> None:
+    text = (
+        "Russia fired 520 drones and decoys and 11 missiles, the air force said, adding that "
+        "470 drones and 9 missiles were shot down or jammed."
+    )
+    got = figures(text, "air_force")
+    assert got["drones"] == {"launched": 520, "destroyed": 470}
+    assert got["missiles"] == {"launched": 11, "destroyed": 9}
+
+
 def test_radar_lost_and_returned_are_not_destroyed() -> None:
     text = "Противник атакував 70 БпЛА. Збито 52, ще 11 локаційно втрачено, 3 повернулися до росії."
     assert figures(text, "air_force")["drones"] == {"launched": 70, "destroyed": 52}

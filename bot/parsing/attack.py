@@ -108,14 +108,25 @@ def combine(values: list[int]) -> int:
     return total
 
 
+_AND: Final = frozenset({"and", "та", "і", "й"})
+
+
 def _mode_after(tokens: list[Token], i: int) -> str | None:
-    """A verb right after the figure ("71 drones were shot down", "45 БпЛА локаційно втрачені")."""
-    for j in range(i + 1, min(i + 9, len(tokens))):  # "58 of which it was able to shoot down"
-        if tokens[j].value is not None or tokens[j].is_punct:
+    """A verb right after the figure ("71 drones were shot down", "45 БпЛА локаційно втрачені");
+    figures joined by "and" share it ("747 drones and 4 missiles were shot down")."""
+    limit = i + 9  # "58 of which it was able to shoot down"
+    j = i + 1
+    while j < min(limit, len(tokens)):
+        tok = tokens[j]
+        if tok.value is not None and tokens[j - 1].text in _AND:
+            limit = j + 9
+        elif tok.value is not None or tok.is_punct:
             return None
-        mode = _mode_at(tokens, j)
-        if mode is not None:
-            return mode
+        else:
+            mode = _mode_at(tokens, j)
+            if mode is not None:
+                return mode
+        j += 1
     return None
 
 
