@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.parsing import counts as C
 from bot.parsing import parse
 from bot.parsing.tokens import tokenize
+from tests.test_parse_corpus import SHARED, _scorer
 
 
 def figures(text: str, source_kind: str | None = None, region: str = "UA-63") -> dict[str, dict]:  # type: ignore[type-arg]
@@ -266,3 +269,25 @@ def test_a_delay_table_gives_the_longest_delay_and_the_delayed_rows() -> None:
 )
 def test_delay_wordings(text: str, expected: dict[str, int]) -> None:
     assert figures(text, "railway")["train_delay"] == expected
+
+
+# --- regression on the real posts ---------------------------------------------------------------
+
+REAL = SHARED / "corpus" / "posts-real-dev.jsonl"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="shared/ corpus is not beside the repo")
+def test_real_posts_counts_meet_the_target() -> None:
+    """The figures side of issue 9: counts ≥ 0.90 on the labelled real posts."""
+    gold = [json.loads(x) for x in REAL.read_text(encoding="utf-8").splitlines() if x.strip()]
+    pred = [
+        {
+            "id": g["id"],
+            "events": [
+                e.to_json() for e in parse(g["text"], g.get("source_kind"), g.get("default_region"))
+            ],
+        }
+        for g in gold
+    ]
+    res = _scorer().score(gold, pred)
+    assert res["counts_accuracy"] >= 0.90, res
