@@ -202,9 +202,12 @@ def _revised_figure(tokens: list[Token], tally: Tally) -> bool:
 
 
 def _without_subset(tokens: list[Token]) -> list[Token]:
-    """The clause without its subset phrase ("серед них дитина", "в тому числі", ", including a
-    child,"), whose figures are part of the total, not added to it."""
-    for k, t in enumerate(tokens):
+    """The clause without its subset phrases ("серед них дитина", "в тому числі", ", including a
+    child,"), whose figures are part of the total, not added to it. One pass, no recursion."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
         nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
         if (
             (_SUBSET.match(t.text) and nxt in ("них", "яких", "них:", "them", "which", "whom"))
@@ -214,9 +217,13 @@ def _without_subset(tokens: list[Token]) -> list[Token]:
             end = next((e for e in range(k + 2, len(tokens)) if tokens[e].is_punct), len(tokens))
             if end < len(tokens) and tokens[end].text == ",":
                 end += 1  # "Four people, including a child, were injured": both commas go
-            start = k - 1 if k and tokens[k - 1].text == "," else k
-            return tokens[:start] + _without_subset(tokens[end:])
-    return tokens
+            if out and out[-1].text == ",":
+                out.pop()
+            k = end
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def _toll(tokens: list[Token], tally: Tally) -> bool:
