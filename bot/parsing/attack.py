@@ -146,7 +146,10 @@ def _whole_of(tokens: list[Token], i: int) -> int | None:
 def _part_before(tokens: list[Token], i: int) -> bool:
     """Whether the figure at ``i`` is the Y of an "X of Y" frame."""
     k = i - 1 - (i >= 1 and tokens[i - 1].text == "the")
-    return k >= 1 and tokens[k].text in _OF and tokens[k - 1].value is not None
+    if k < 0 or tokens[k].text not in _OF:
+        return False
+    # "71 з 88", or a clause that opens with the whole: "Із 80 БпЛА збито 60", "Of the 40 drones"
+    return k == 0 or tokens[k - 1].value is not None or tokens[k - 1].is_punct
 
 
 def attack_figures(tokens: list[Token], figures: Figures, clause_kinds: set[str]) -> None:
