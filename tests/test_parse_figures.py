@@ -35,6 +35,9 @@ def figures(text: str, source_kind: str | None = None, region: str = "UA-63") ->
             "Russia launched 81 long-range drones, 66 of which were downed.",
             {"launched": 81, "destroyed": 66},
         ),
+        ("Of the 48 drones, 41 were shot down.", {"launched": 48, "destroyed": 41}),
+        ("Із 64 ударних БпЛА збито 50.", {"launched": 64, "destroyed": 50}),
+        ("Ворог атакував 36 БпЛА, з них 30 збито.", {"launched": 36, "destroyed": 30}),
     ],
 )
 def test_x_of_y_frames_give_launched_and_destroyed(text: str, expected: dict[str, int]) -> None:
