@@ -198,6 +198,30 @@ def test_a_follow_up_states_the_running_total() -> None:
     assert figures("Кількість поранених зросла до 9.", "governor")["casualties"] == {"injured": 9}
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        (
+            "З початку повномасштабного вторгнення в громаді загинули 312 людей. Сьогодні "
+            "внаслідок обстрілу загинув чоловік.",
+            "casualties",
+            {"killed": 1},
+        ),
+        (
+            "Since the start of the full-scale invasion 85 residents have been killed. "
+            "Today one woman was killed.",
+            "casualties",
+            {"killed": 1},
+        ),
+        ("За тиждень ворог запустив понад 1100 ударних дронів.", "drones", {}),
+    ],
+)
+def test_war_long_and_weekly_totals_are_no_figures_of_the_event(
+    text: str, kind: str, expected: dict[str, int]
+) -> None:
+    assert figures(text, "news")[kind] == expected
+
+
 # --- English press style ------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from bot.parsing.kinds import NON_EVENT, STILL_ACTIVE, candidate_kinds, kinds_by
 from bot.parsing.limits import bounded, clip
 from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
+from bot.parsing.quantity import CUMULATIVE
 from bot.parsing.summary import summarise
 from bot.parsing.text import Clause, clauses, normalise
 from bot.parsing.tokens import tokenize
@@ -228,6 +229,8 @@ def _count(
             continue  # no figure rule reads this clause: make no tokens for it
         if "casualties" not in kinds and not has_number(clause.text):
             continue
+        if CUMULATIVE.search(clause.text):
+            continue  # a war-long or weekly total is no figure of this event
         tokens = tokenize(body, clause.start, clause.end)  # only the clauses that are read
         if armed:
             C.attack_figures(tokens, figures, kinds)

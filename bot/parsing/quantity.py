@@ -73,3 +73,14 @@ def _age_pair_start(tokens: list[Token], i: int) -> bool:
 
 def quantity(tokens: list[Token], i: int) -> bool:
     return is_quantity(tokens, i) and not _age_pair_start(tokens, i)
+
+
+# A clause that states a running total over weeks, months or the whole war ("З початку
+# повномасштабного вторгнення загинули 1500 людей", "За тиждень росія запустила 1300 дронів")
+# gives no figure of today's event.
+CUMULATIVE: Final = re.compile(
+    r"(?<!\w)(?:з початку (?:повномасштабного |широкомасштабного )?(?:вторгнення|війни|року|місяця)|"
+    r"за (?:цей |минулий |останній )?(?:тиждень|місяць|рік)|з 24 лютого|"
+    r"since (?:the (?:start|beginning) of (?:the )?(?:full-scale )?(?:invasion|war|year|month)|"
+    r"february 24|24 february)|(?:this|last|past) (?:week|month|year)|in the past (?:week|month))"
+)
