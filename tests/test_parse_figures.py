@@ -82,6 +82,28 @@ def test_figures_joined_by_and_share_the_verb_after_them() -> None:
     assert got["missiles"] == {"launched": 11, "destroyed": 9}
 
 
+def test_itemised_lists_under_a_header_verb() -> None:
+    per_line = (
+        "У ніч на 12 листопада ворог атакував:\n"
+        "🔹 3 балістичні ракети Іскандер-М – збито 2;\n"
+        "🔹 5 керованих авіаційних ракет Х-59/69 – збито 5;\n"
+        "🔹 84 ударні БпЛА – збито/подавлено 70."
+    )
+    got = figures(per_line, "air_force")
+    assert got["missiles"] == {"launched": 8, "destroyed": 7}
+    assert got["drones"] == {"launched": 84, "destroyed": 70}
+    header = (
+        "ЗБИТО/ПОДАВЛЕНО 77 ЦІЛЕЙ\n"
+        "У ніч на 12 листопада противник атакував 3 балістичними ракетами та 84 ударними БпЛА.\n"
+        "Протиповітряною обороною збито/подавлено:\n"
+        "– 2 балістичні ракети Іскандер-М;\n"
+        "– 75 ударних БпЛА."
+    )
+    got = figures(header, "air_force")
+    assert got["missiles"] == {"launched": 3, "destroyed": 2}
+    assert got["drones"] == {"launched": 84, "destroyed": 75}
+
+
 def test_radar_lost_and_returned_are_not_destroyed() -> None:
     text = "Противник атакував 70 БпЛА. Збито 52, ще 11 локаційно втрачено, 3 повернулися до росії."
     assert figures(text, "air_force")["drones"] == {"launched": 70, "destroyed": 52}

@@ -152,11 +152,40 @@ def _part_before(tokens: list[Token], i: int) -> bool:
     return k == 0 or tokens[k - 1].value is not None or tokens[k - 1].is_punct
 
 
-def attack_figures(tokens: list[Token], figures: Figures, clause_kinds: set[str]) -> None:
+def _has_own_figure(tokens: list[Token], k: int) -> bool:
+    """Whether the verb at ``k`` governs a figure right after it ("– збито 1", "shot down 70")."""
+    for t in tokens[k + 1 : k + 4]:
+        if t.value is not None:
+            return True
+        if t.is_punct and t.text not in ("/", "\\"):
+            return False
+    return False
+
+
+def header_mode(text: str) -> str | None:
+    """The verb of a header line that a list follows ("ворог атакував:", "збито/подавлено:")."""
+    if not text.rstrip().endswith(":"):
+        return None
+    tokens = [t for t in _HEADER_WORD.findall(text)]
+    for k in range(len(tokens) - 1, -1, -1):
+        for rx, mode in MODE_WORDS:
+            if rx.match(tokens[k]):
+                return mode
+    return None
+
+
+_HEADER_WORD = re.compile(r"[\w'-]+")
+
+
+def attack_figures(
+    tokens: list[Token], figures: Figures, clause_kinds: set[str], default: str = "launched"
+) -> None:
     """Launched/destroyed/hit/locations of drones and missiles in one clause.
 
     The mode of a figure is the nearest verb before it ("збито 11 ракет"), else the first after
-    it ("71 drones were shot down"), else launched. A total of "засобів повітряного нападу" and a
+    it ("71 drones were shot down") unless that verb has a figure of its own ("2 ракети – збито
+    1"), else ``default``: launched, or the verb of the header a list line belongs to
+    ("Протиповітряною обороною збито/подавлено:" then "– 73 ударні БпЛА"). A total of "засобів повітряного нападу" and a
     bare "збито 80" go to the pseudo-kinds ``_generic`` / ``_bare``: the parser gives them to the
     post's weapon when it has only one. Locations go to the weapons the clause names.
     """
@@ -175,8 +204,10 @@ def attack_figures(tokens: list[Token], figures: Figures, clause_kinds: set[str]
             continue
         at = bisect_left(mode_at, i)  # a number is no verb: modes before it [:at], after [at:]
         before = modes[at - 1] if at else None
-        after = modes[at][1] if at < len(modes) else None
-        mode = _mode_after(tokens, i) or (before[1] if before else after or "launched")
+        after = (
+            modes[at][1] if at < len(modes) and not _has_own_figure(tokens, modes[at][0]) else None
+        )
+        mode = _mode_after(tokens, i) or (before[1] if before else after or default)
         whole = _whole_of(tokens, i)
         if whole is not None:
             weapon = _weapon_after(tokens, whole)  # "збито 71 з 88 БпЛА", "34 of the 40 drones"

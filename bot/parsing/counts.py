@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.parsing.attack import WEAPON_KINDS, Figures, attack_figures, combine, new_figures
+from bot.parsing.attack import (
+    WEAPON_KINDS,
+    Figures,
+    attack_figures,
+    combine,
+    header_mode,
+    new_figures,
+)
 from bot.parsing.casualties import casualty_figures
 from bot.parsing.quantity import Tally, add, new_tally, quantity
 from bot.parsing.tokens import Token
@@ -24,6 +31,7 @@ __all__ = [
     "combine",
     "consumer_figures",
     "delay_minutes",
+    "header_mode",
     "new_figures",
     "new_tally",
     "train_count",

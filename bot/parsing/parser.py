@@ -206,6 +206,8 @@ def _is_headline(text: str, clause: Clause) -> bool:
 
 
 _POWER: Final = frozenset({"power_outage", "power_restored"})
+# A line of a list: a bullet, a dash or an emoji before the figure ("🔹 2 ракети", "– 73 БпЛА").
+_LIST_ITEM: Final = re.compile(r"\s*(?:[^\w\s]\S*\s*)?\d")
 
 
 def _count(
@@ -218,9 +220,12 @@ def _count(
     previous: set[str] = set()
     armed = bool(found & C.WEAPON_KINDS)
     hurt = "casualties" in found
+    carry: str | None = None  # the verb of a header line ("збито/подавлено:") for its list
     for clause, kinds, headline in zip(parts, per_clause, headlines, strict=True):
         if headline and skip_headlines:
             continue
+        if armed:
+            carry = C.header_mode(clause.text) or (carry if _LIST_ITEM.match(clause.text) else None)
         effective = kinds or previous
         previous = effective
         if not effective:
@@ -233,7 +238,7 @@ def _count(
             continue  # a war-long or weekly total is no figure of this event
         tokens = tokenize(body, clause.start, clause.end)  # only the clauses that are read
         if armed:
-            C.attack_figures(tokens, figures, kinds)
+            C.attack_figures(tokens, figures, kinds, carry or "launched")
         if "casualties" in found:  # a follow-up's toll may sit in a clause of its own
             C.casualty_figures(tokens, tally)
         if effective & _POWER:
