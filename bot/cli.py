@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -12,31 +13,67 @@ from bot.parsing import parse
 
 
 def _emit(stdout: TextIO, obj: dict[str, object]) -> None:
-    stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    try:
+        stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    except UnicodeEncodeError:  # a lone surrogate from a "\\ud800" escape: write it escaped
+        stdout.write(json.dumps(obj) + "\n")
+
+
+SOURCE_KINDS = ("air_force", "alerts", "governor", "railway", "energy", "news")
+
+
+def _post_error(post: object) -> str | None:
+    """Why one ``--jsonl`` input is not a post the contract describes, or None when it is."""
+    if not isinstance(post, dict):
+        return f"expected a JSON object, got {type(post).__name__}"
+    if not isinstance(post.get("text"), str):
+        return "'text' must be a string"
+    kind = post.get("source_kind")
+    if kind is not None and not isinstance(kind, str):
+        return "'source_kind' must be a string"
+    region = post.get("default_region")
+    if region is not None and not isinstance(region, str):
+        return "'default_region' must be a string"
+    if region:
+        from bot.geo.regions import REGIONS
+
+        if region != "UA" and region not in REGIONS:
+            return f"'default_region' is no region code: {region[:20]!r}"
+    return None
 
 
 def _parse_jsonl(stdin: TextIO, stdout: TextIO) -> int:
-    """``sitrep parse --jsonl``: one JSON object per input line, one result line per input line."""
+    """``sitrep parse --jsonl``: one JSON object per input line, one result line per input line.
+
+    A malformed line (not JSON, not an object, a wrong-typed field, an unknown region) gets its
+    own line with an ``error`` field and the run goes on; so does a line the parser fails on.
+    An unknown ``source_kind`` string is read as none: the text still says what happened.
+    """
     for lineno, line in enumerate(stdin, 1):
         if not line.strip():
             continue
-        post: object = None
         try:
             post = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             _emit(stdout, {"id": None, "events": [], "error": f"line {lineno}: not JSON: {exc}"})
             continue
-        if not isinstance(post, dict) or not isinstance(post.get("text"), str):
-            ident = post.get("id") if isinstance(post, dict) else None
-            error = f"line {lineno}: expected an object with a string 'text'"
+        ident = post.get("id") if isinstance(post, dict) else None
+        problem = _post_error(post)
+        if problem is not None:
+            _emit(stdout, {"id": ident, "events": [], "error": f"line {lineno}: {problem}"})
+            continue
+        kind = post.get("source_kind") or None
+        try:
+            events = parse(
+                post["text"],
+                source_kind=kind if kind in SOURCE_KINDS else None,
+                default_region=post.get("default_region") or None,
+            )
+        except Exception as exc:  # one bad post must not end the run
+            error = f"line {lineno}: parser failed: {type(exc).__name__}"
             _emit(stdout, {"id": ident, "events": [], "error": error})
             continue
-        events = parse(
-            post["text"],
-            source_kind=post.get("source_kind") or None,
-            default_region=post.get("default_region") or None,
-        )
-        _emit(stdout, {"id": post.get("id"), "events": [e.to_json() for e in events]})
+        _emit(stdout, {"id": ident, "events": [e.to_json() for e in events]})
     return 0
 
 
@@ -57,6 +94,8 @@ def _parse_text(text: str, source_kind: str | None, region: str | None, stdout: 
 
 def cmd_parse(args: argparse.Namespace) -> int:
     if args.jsonl:
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 spoil one line only
         return _parse_jsonl(sys.stdin, sys.stdout)
     text = " ".join(args.text) if args.text else sys.stdin.read()
     return _parse_text(text, args.source_kind, args.region, sys.stdout)
@@ -84,9 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read JSON lines {id, text, source_kind?, default_region?}",
     )
-    p.add_argument(
-        "--source-kind", choices=["air_force", "alerts", "governor", "railway", "energy", "news"]
-    )
+    p.add_argument("--source-kind", choices=SOURCE_KINDS)
     p.add_argument("--region", help="the channel's default region, an ISO code such as UA-74")
     p.set_defaults(func=cmd_parse)
     from bot.commands import add_commands

@@ -121,3 +121,47 @@ def test_channels_add_list_remove_and_check_against_the_stand_in(tmp_path: Path)
         bad = sitrep("channels", "add", "x", "--kind", "gossip")
         assert bad.returncode == 2 and bad.stderr.startswith("unknown channel kind 'gossip'")
         assert "Traceback" not in bad.stderr
+
+
+def test_jsonl_gives_each_malformed_line_its_own_error_and_goes_on() -> None:
+    good = {"text": "Загинула жінка.", "default_region": "UA-63"}
+    lines = [
+        json.dumps({"id": "a", **good}),
+        json.dumps({"id": "b", "text": "Загинула жінка.", "default_region": 42}),
+        "[1, 2, 3]",
+        '"just a string"',
+        json.dumps({"id": "c", "text": ["not", "a", "string"]}),
+        json.dumps({"id": "d", "text": "Загинула жінка.", "default_region": "UA-99"}),
+        json.dumps({"id": "e", "text": "Загинула жінка.", "source_kind": 7}),
+        "{truncated",
+        "[" * 100_000,
+        json.dumps({"id": "f", "text": "Поранено " + "9" * 400 + " людей."}),
+        json.dumps({"id": "g", "text": "Збито 12 БпЛА. " * 70_000, "source_kind": "air_force"}),
+        json.dumps({"id": "h", **good, "source_kind": "police"}),
+        json.dumps({"id": "i", "text": "\ud800 Загинула жінка.", "default_region": "UA-63"}),
+    ]
+    out = run("parse", "--jsonl", stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(x) for x in out.stdout.splitlines()]
+    assert len(rows) == len(lines)
+    errors = ["error" in r for r in rows]
+    assert errors == [False, True, True, True, True, True, True, True, True] + [False] * 4
+    assert [r["id"] for r in rows][:2] == ["a", "b"]
+    assert "default_region" in rows[1]["error"]
+    assert rows[9]["events"][0]["counts"] == {}  # a 400-digit number is no count
+    assert rows[10]["events"][0]["kind"] == "drones"
+    for row in (rows[0], rows[11], rows[12]):
+        assert row["events"][0]["counts"] == {"killed": 1}
+        assert row["events"][0]["regions"] == ["UA-63"]
+
+
+def test_jsonl_survives_bytes_that_are_not_utf8() -> None:
+    data = b'{"id": 1, "text": "\xff\xfe"}\n' + json.dumps({"id": 2, "text": "Loud."}).encode()
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "parse", "--jsonl"],
+        input=data + b"\n",
+        capture_output=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(x)["id"] for x in out.stdout.decode().splitlines()] == [1, 2]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Final
 
 from bot.parsing import counts as C
@@ -17,12 +16,14 @@ from bot.parsing.kinds import (
     may_match,
     word_matches,
 )
+from bot.parsing.limits import bounded, clip
 from bot.parsing.live import MOVING, SUMMARY, headings, live_kinds
 from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
+from bot.parsing.quantity import CUMULATIVE
 from bot.parsing.summary import summarise
 from bot.parsing.text import Clause, clauses, normalise
-from bot.parsing.tokens import Token, tokenize
+from bot.parsing.tokens import tokenize
 
 _RAIL: Final = re.compile(
     r"(?<!\w)(?:поїзд|потяг|укрзалізниц|залізниц|рейс|електричк|інтерсіті|поезд)|\btrains?\b|\brail"
@@ -126,6 +127,7 @@ def parse(
     ``source_kind`` is the channel's kind (air_force, alerts, governor, railway, energy, news);
     ``default_region`` the ISO code of a regional channel, used when the post names no region.
     """
+    text = clip(text)  # every caller gets the cap: no post needs more, and time stays bounded
     if not text or not text.strip():
         return []
     norm = normalise(text)
@@ -180,7 +182,7 @@ def parse(
             continue
         regs = tuple(sorted(regions[kind]))
         places = tuple(r for r in refs if r.region in regions[kind])
-        counts = {k: v for k, v in tally.get(kind, {}).items() if v >= 0}
+        counts = bounded(tally.get(kind, {}))
         kind_weapons = weapons if kind in C.WEAPON_KINDS or kind == "shelling" else ()
         events.append(
             Event(
@@ -350,6 +352,11 @@ def _is_headline(text: str, clause: Clause) -> bool:
     return letters >= 12 and len(_LOWER.findall(original)) / letters < 0.2
 
 
+_POWER: Final = frozenset({"power_outage", "power_restored"})
+# A line of a list: a bullet, a dash or an emoji before the figure ("🔹 2 ракети", "– 73 БпЛА").
+_LIST_ITEM: Final = re.compile(r"\s*(?:[^\w\s]\S*\s*)?\d")
+
+
 def _count(
     parts: list[Clause], per_clause: list[set[str]], found: set[str], text: str, body: str
 ) -> C.Tally:
@@ -358,26 +365,30 @@ def _count(
     headlines = [_is_headline(text, c) for c in parts]
     skip_headlines = not all(headlines)
     previous: set[str] = set()
-    all_tokens: list[Token] | None = None
-    starts: list[int] = []
+    armed = bool(found & C.WEAPON_KINDS)
+    hurt = "casualties" in found
+    carry: str | None = None  # the verb of a header line ("збито/подавлено:") for its list
     for clause, kinds, headline in zip(parts, per_clause, headlines, strict=True):
         if headline and skip_headlines:
             continue
+        if armed:
+            carry = C.header_mode(clause.text) or (carry if _LIST_ITEM.match(clause.text) else None)
         effective = kinds or previous
         previous = effective
         if not effective:
             continue  # a dateline before the first trigger states no figures
+        if not (armed or hurt or effective & _POWER):
+            continue  # no figure rule reads this clause: make no tokens for it
         if "casualties" not in kinds and not has_number(clause.text):
             continue
-        if all_tokens is None:
-            all_tokens = tokenize(body)  # once per post; clauses take their slice
-            starts = [tok.start for tok in all_tokens]
-        tokens = all_tokens[bisect_left(starts, clause.start) : bisect_left(starts, clause.end)]
-        if found & C.WEAPON_KINDS:
-            C.attack_figures(tokens, figures, kinds)
-        if "casualties" in kinds:
+        if CUMULATIVE.search(clause.text):
+            continue  # a war-long or weekly total is no figure of this event
+        tokens = tokenize(body, clause.start, clause.end)  # only the clauses that are read
+        if armed:
+            C.attack_figures(tokens, figures, kinds, carry or "launched")
+        if "casualties" in found:  # a follow-up's toll may sit in a clause of its own
             C.casualty_figures(tokens, tally)
-        if effective & {"power_outage", "power_restored"}:
+        if effective & _POWER:
             C.consumer_figures(
                 tokens, tally, restored="power_restored" in kinds, people="casualties" not in kinds
             )
