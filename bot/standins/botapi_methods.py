@@ -109,8 +109,14 @@ def message_obj(st: BotState, m: SentMessage) -> JSON:
         "from": st.bot_user(),
         "chat": st.chats[m.chat_id].obj(),
         "date": m.date,
-        "text": m.text,
     }
+    if m.photo is not None:
+        out["photo"] = m.photo
+        if m.text:
+            out["caption"] = m.text
+            out["caption_entities"] = m.entities
+    else:
+        out["text"] = m.text
     if m.edit_date is not None:
         out["edit_date"] = m.edit_date
     if m.reply_markup is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 import signal
@@ -29,7 +30,7 @@ import threading
 from typing import Any, Self
 from urllib.parse import parse_qsl
 
-from bot.standins import botapi_inject, botapi_methods
+from bot.standins import botapi_inject, botapi_media, botapi_methods
 from bot.standins.botapi_client import BotApiControl, BotApiProcess, ControlError
 from bot.standins.botapi_state import (
     DEFAULT_TOKEN,
@@ -39,6 +40,8 @@ from bot.standins.botapi_state import (
     BotState,
     Limits,
 )
+
+_ = botapi_media  # registers sendPhoto
 
 __all__ = ["BotApiControl", "BotApiProcess", "BotApiServer", "BotApiStandin", "ControlError",
            "Limits"]  # fmt: skip
@@ -71,7 +74,11 @@ def _multipart(body: bytes, content_type: str) -> JSON:
         )
         name = attrs.get("name", "")
         if "filename" in attrs:
-            params[name] = {"filename": attrs["filename"], "size": len(content)}
+            params[name] = {
+                "filename": attrs["filename"],
+                "size": len(content),
+                "data": base64.b64encode(content).decode("ascii"),  # JSON-safe for the records
+            }
         else:
             params[name] = botapi_methods.coerce(name, content.decode("utf-8", "replace"))
     return params

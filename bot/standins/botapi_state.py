@@ -7,6 +7,7 @@ methods themselves live in ``botapi_methods``; the HTTP side in ``botapi_server`
 
 from __future__ import annotations
 
+import base64
 import itertools
 import math
 import threading
@@ -90,6 +91,14 @@ class SentMessage:
     reply_to_message_id: int | None = None
     history: list[JSON] = field(default_factory=list)  # earlier {text, reply_markup, ...}
     deleted: bool = False
+    photo: list[JSON] | None = None  # PhotoSize list of a sendPhoto (``text`` is its caption)
+    photo_data: str | None = None  # the uploaded file, base64
+
+    def photo_bytes(self) -> bytes:
+        """The image file this message carries (sendPhoto upload)."""
+        if self.photo_data is None:
+            raise ValueError(f"message {self.message_id} carries no photo")
+        return base64.b64decode(self.photo_data)
 
     def to_dict(self) -> JSON:
         return asdict(self)
