@@ -22,7 +22,16 @@ from telegram.ext import (
 
 from bot.i18n import LANGUAGES, t
 from bot.services import Services
-from handlers import admin, channel_posts, digests, info, membership, settings, subscriptions
+from handlers import (
+    admin,
+    channel_posts,
+    digests,
+    info,
+    maps,
+    membership,
+    settings,
+    subscriptions,
+)
 from handlers.common import expired
 from handlers.updates import PerChatUpdates
 
@@ -43,6 +52,8 @@ COMMANDS: Final = (
     "regions",
     "latest",
     "status",
+    "map",
+    "history",
     "settings",
     "help",
     "stop",
@@ -110,6 +121,8 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "latest": info.latest,
         "regions": info.regions,
         "status": info.status,
+        "map": maps.map_command,
+        "history": maps.history_command,
         "settings": settings.settings,
         "stop": settings.stop,
     }
@@ -119,6 +132,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         rf"^{subscriptions.SUB}:UA-\d\d$": subscriptions.subscribe_tap,
         rf"^{subscriptions.UNSUB}:UA-\d\d$": subscriptions.unsubscribe_tap,
         rf"^{info.LATEST}:UA-\d\d$": info.latest_tap,
+        rf"^{maps.HISTORY}:UA-\d\d$": maps.history_tap,
         r"^set:": settings.settings_tap,
         r"^stop:(yes|no)$": settings.stop_tap,
     }

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.i18n import t
-from bot.maps.outlines import height_for, placed
+from bot.maps.outlines import CITIES, height_for, placed
 from bot.maps.state import PARTIAL, THREAT_KINDS, WHOLE, MapState
 
 WIDTH: Final = 1000
@@ -145,8 +145,10 @@ def draw_country(
     for code in geo.order:
         scope = state.alert(code)
         fill = FILL[scope] if scope is not None else CALM
+        # The two cities are a few pixels wide: a border would cover them.
+        outline = None if code in CITIES else BORDER
         for ring in geo.rings[code]:
-            draw.polygon(ring, fill=fill, outline=BORDER, width=1)
+            draw.polygon(ring, fill=fill, outline=outline, width=1)
     for code in mine:
         for ring in geo.rings.get(code, ()):
             draw.line([*ring, ring[0]], fill=MINE, width=4, joint="curve")
@@ -173,7 +175,9 @@ def _palette() -> Image.Image:
             for k in range(1, 8):
                 a = k / 8
                 blend = tuple(round(c[i] * a + bg[i] * (1 - a)) for i in range(3))
-                if blend not in colours:
+                # Pillow maps to a palette through a reduced-precision cache: a blend too
+                # close to a solid colour would steal that colour's pixels.
+                if all(sum(abs(blend[i] - s[i]) for i in range(3)) > 24 for s in solid):
                     colours.append(blend)  # type: ignore[arg-type]
     colours = colours[:256]
     flat = [v for c in colours for v in c] + [0] * (768 - 3 * len(colours))

@@ -1,0 +1,107 @@
+"""/map and /history: the pictures, sent with sendPhoto.
+
+Rendering runs on a worker thread; ``/map`` pictures come from the render cache while the
+state is unchanged, so a storm of requests renders once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.i18n import t
+from bot.maps import cached_map
+from bot.maps.history import History, history_text, load_history, render_history
+from bot.maps.state import MapState, load_state
+from bot.maps.render import _fmt_clock
+from handlers.common import chat_info, db, region_keyboard, reply, svc, tz
+from handlers.resolve import resolve
+from handlers.subscriptions import ask
+from storage import crud
+
+HISTORY = "his"  # his:UA-74 → /history for that region
+
+
+def _map_inputs(session: Session, chat_id: int, now: datetime) -> tuple[MapState, list[str]]:
+    return load_state(session, now), crud.subscriptions_of(session, chat_id)
+
+
+def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
+    caption = t(lang, "map.caption", time=_fmt_clock(lang, state.as_of, zone))
+    if state.stale:
+        caption += "\n" + t(lang, "map.caption_stale")
+    return caption
+
+
+async def map_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/map: Ukraine coloured by the current alert state, the chat's regions outlined."""
+    info = await chat_info(update, context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    now = svc(context).clock()
+    zone = tz(context)
+    state, mine = await db(
+        context, partial(_map_inputs, chat_id=info.id, now=now), readonly=True
+    )
+    png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine)
+    await chat.send_photo(
+        png, caption=map_caption(state, info.lang, zone), parse_mode=ParseMode.HTML
+    )
+
+
+async def _send_history(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, region: str
+) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    now = svc(context).clock()
+    zone = tz(context)
+    found: History = await db(
+        context, partial(load_history, region=region, now=now, tz=zone), readonly=True
+    )
+    png = await asyncio.to_thread(render_history, found, lang, zone)
+    await chat.send_photo(png)
+    await reply(update, history_text(found, lang, zone))
+
+
+async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history [region]: 7 days of alerts as a timeline and a text; the chat's region when
+    it follows exactly one, else a question."""
+    info = await chat_info(update, context)
+    query = " ".join(context.args or [])
+    if query:
+        found = resolve(query)
+        if found.kind not in ("region", "place"):
+            await ask(update, info.lang, query, found, HISTORY)
+            return
+        region = found.region
+    else:
+        mine = await db(
+            context, partial(crud.subscriptions_of, chat_id=info.id), readonly=True
+        )
+        if len(mine) != 1:
+            await reply(
+                update,
+                t(info.lang, "history.ask"),
+                region_keyboard(info.lang, HISTORY, regions=mine or None),
+            )
+            return
+        region = mine[0]
+    await _send_history(update, context, info.lang, region)
+
+
+async def history_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    info = await chat_info(update, context)
+    await query.answer()
+    await _send_history(update, context, info.lang, query.data.split(":", 1)[1])
