@@ -19,8 +19,8 @@ from telegram.ext import ContextTypes
 from bot.i18n import t
 from bot.maps import cached_map
 from bot.maps.history import History, history_text, load_history, render_history
-from bot.maps.state import MapState, load_state
 from bot.maps.render import _fmt_clock
+from bot.maps.state import MapState, load_state
 from handlers.common import chat_info, db, region_keyboard, reply, svc, tz
 from handlers.resolve import resolve
 from handlers.subscriptions import ask
@@ -48,9 +48,7 @@ async def map_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     now = svc(context).clock()
     zone = tz(context)
-    state, mine = await db(
-        context, partial(_map_inputs, chat_id=info.id, now=now), readonly=True
-    )
+    state, mine = await db(context, partial(_map_inputs, chat_id=info.id, now=now), readonly=True)
     png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine)
     await chat.send_photo(
         png, caption=map_caption(state, info.lang, zone), parse_mode=ParseMode.HTML
@@ -85,9 +83,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             return
         region = found.region
     else:
-        mine = await db(
-            context, partial(crud.subscriptions_of, chat_id=info.id), readonly=True
-        )
+        mine = await db(context, partial(crud.subscriptions_of, chat_id=info.id), readonly=True)
         if len(mine) != 1:
             await reply(
                 update,

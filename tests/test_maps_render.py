@@ -58,7 +58,9 @@ def test_outlines_cover_all_27_regions_with_interior_anchors() -> None:
 
 
 def test_every_region_takes_its_colour_at_its_anchor() -> None:
-    alerts = {code: (WHOLE if i % 3 == 0 else PARTIAL) for i, code in enumerate(REGIONS) if i % 3 != 2}
+    alerts = {
+        code: (WHOLE if i % 3 == 0 else PARTIAL) for i, code in enumerate(REGIONS) if i % 3 != 2
+    }
     img = decode(render_map(make_state(alerts, {}, NOW), "uk", KYIV))
     assert img.size == (WIDTH, HEIGHT)
     for code in REGIONS:

@@ -199,6 +199,11 @@ def render_history(h: History, lang: str, tz: ZoneInfo) -> bytes:
     )
     draw.text((20, 54), sub, font=font(18), fill=MUTED)
     span_w = WIDTH - LEFT - RIGHT
+    axis_y = TOP + DAYS * ROW - 8
+    for hour in range(0, 25, 3):
+        x = LEFT + span_w * hour / 24
+        draw.line((x, TOP - 6, x, axis_y - 14), fill=MUTED, width=1)
+        draw.text((x, axis_y), f"{hour:02d}", font=font(16), fill=MUTED, anchor="ma")
     for i, day in enumerate(_days(h.now, tz)):
         y = TOP + i * ROW
         day_start = datetime.combine(day, time(0), tz)
@@ -216,9 +221,4 @@ def render_history(h: History, lang: str, tz: ZoneInfo) -> bytes:
         if day_start <= h.now < day_end:
             x = LEFT + span_w * (h.now - day_start).total_seconds() / 86400
             draw.line((x, y - 4, x, y + BAR + 4), fill=TEXT, width=2)
-    axis_y = TOP + DAYS * ROW - 8
-    for hour in range(0, 25, 3):
-        x = LEFT + span_w * hour / 24
-        draw.line((x, TOP - 6, x, axis_y - 14), fill=(200, 205, 210), width=1)
-        draw.text((x, axis_y), f"{hour:02d}", font=font(16), fill=MUTED, anchor="ma")
     return encode_png(img)

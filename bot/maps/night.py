@@ -66,9 +66,7 @@ def night_state(session: Session, start: datetime, end: datetime) -> NightState:
     return NightState(state, start, end)
 
 
-def render_night_map(
-    night: NightState, lang: str, tz: ZoneInfo, mine: Sequence[str] = ()
-) -> bytes:
+def render_night_map(night: NightState, lang: str, tz: ZoneInfo, mine: Sequence[str] = ()) -> bytes:
     """The night's PNG (same size and legend style as ``/map``); cached per night and viewer."""
     local = night.start.astimezone(tz)
     date = f"{local.day:02d}.{local.month:02d}"

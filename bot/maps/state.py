@@ -7,7 +7,7 @@ the minute printed on it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -46,8 +46,8 @@ class MapState:
 
 
 def make_state(
-    alerts: dict[str, str],
-    marks: dict[str, Iterable[str]],
+    alerts: Mapping[str, str],
+    marks: Mapping[str, Iterable[str]],
     as_of: datetime,
     stale: Staleness | None = None,
 ) -> MapState:
@@ -95,7 +95,10 @@ def alert_scopes(session: Session, regions: Sequence[str], now: datetime) -> dic
 
 
 def threat_marks(
-    session: Session, now: datetime, kinds: Sequence[str] = THREAT_KINDS, window: timedelta = THREAT_WINDOW
+    session: Session,
+    now: datetime,
+    kinds: Sequence[str] = THREAT_KINDS,
+    window: timedelta = THREAT_WINDOW,
 ) -> dict[str, set[str]]:
     """Regions with events of ``kinds`` within ``window`` before ``now``."""
     wanted = [(r, k, 1) for r in REGIONS for k in kinds]

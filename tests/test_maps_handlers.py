@@ -1,0 +1,150 @@
+"""/map and /history end to end: the real Application, sendPhoto through the Bot API stand-in,
+the PNG a chat received decoded and read at points inside regions of a known state."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from bot.maps.cache import CACHE
+from bot.maps.outlines import placed
+from bot.maps.render import ALERT, CALM, HEIGHT, MARK_COLOURS, PARTIAL_ALERT, WIDTH, map_box
+from bot.standins.botapi_state import SentMessage
+from tests.test_handlers_kit import Bot, running_bot
+
+USER = 701
+ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."
+ALERT_NIKOPOL = "🔴 09:30 Повітряна тривога в Нікопольський район."
+ALERT_63 = "🔴 09:40 Повітряна тривога в Харківська область."
+END_63 = "🟢 09:50 Відбій тривоги в Харківська область."
+DRONES_SUMY = "Група ударних БпЛА на Сумщині, курсом на Конотоп."
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    CACHE.clear()
+    async with running_bot(tmp_path) as b:
+        yield b
+
+
+def decode(msg: SentMessage) -> Image.Image:
+    img = Image.open(io.BytesIO(msg.photo_bytes()))
+    assert img.format == "PNG"
+    return img.convert("RGB")
+
+
+def colour_at(img: Image.Image, region: str, dy: float = 0) -> tuple[int, int, int]:
+    x0, y0, w = map_box()
+    x, y = placed(float(x0), float(y0), float(w)).anchors[region]
+    return img.getpixel((round(x), round(y + dy)))  # type: ignore[return-value]
+
+
+async def _alerts(bot: Bot) -> None:
+    await bot.post("air_alert_ua", ALERT_74, ago=timedelta(minutes=46))
+    await bot.post("air_alert_ua", ALERT_NIKOPOL, ago=timedelta(minutes=30))
+    await bot.post("air_alert_ua", ALERT_63, ago=timedelta(minutes=20))
+    await bot.post("air_alert_ua", END_63, ago=timedelta(minutes=10))
+    await bot.post("kpszsu", DRONES_SUMY, ago=timedelta(minutes=15))
+    bot.polls_ok()
+
+
+async def test_map_in_ukrainian_colours_regions_by_state(bot: Bot) -> None:
+    await _alerts(bot)
+    await bot.say(USER, "/subscribe Чернігівщина")
+    [msg] = await bot.say(USER, "/map")
+    assert msg.photo is not None and msg.photo[0]["width"] == WIDTH
+    assert "Повітряні тривоги станом на" in msg.text
+    img = decode(msg)
+    assert img.size == (WIDTH, HEIGHT)
+    assert colour_at(img, "UA-74") == ALERT  # whole oblast
+    assert colour_at(img, "UA-12") == PARTIAL_ALERT  # one raion
+    assert colour_at(img, "UA-63") == CALM  # all clear
+    assert colour_at(img, "UA-46") == CALM
+    assert colour_at(img, "UA-59") == MARK_COLOURS["drones"]  # drones within the hour
+
+
+async def test_map_in_english_says_when_data_is_stale(bot: Bot) -> None:
+    await _alerts(bot)
+    bot.polls_ok(at=bot.clock.now - timedelta(hours=2))
+    [msg] = await bot.say(USER, "/map", language_code="en")
+    assert "Air-raid alerts as of" in msg.text and "Data may be stale" in msg.text
+    img = decode(msg)
+    assert colour_at(img, "UA-74") == ALERT
+    assert img.getpixel((WIDTH - 40, 62)) == (255, 236, 153)  # the stale band on the image
+
+
+async def test_a_storm_of_map_requests_renders_once(bot: Bot) -> None:
+    await _alerts(bot)
+    before = CACHE.renders
+    users = list(range(800, 810))
+    for user in users:
+        bot.tg.send_text(user, "/map")
+    for user in users:
+        await bot.tg.wait_for_messages(user, 1, timeout=30)
+    assert CACHE.renders - before == 1
+    photos = {bot.tg.sent(u)[0].photo_bytes() for u in users}
+    assert len(photos) == 1
+    await bot.post("air_alert_ua", END_63.replace("Харківська", "Чернігівська"), ago=timedelta(0))
+    [after] = await bot.say(users[0], "/map")
+    assert CACHE.renders - before == 2 and colour_at(decode(after), "UA-74") == CALM
+
+
+async def test_history_in_both_languages(bot: Bot) -> None:
+    day = timedelta(days=1)
+    for ago_start, ago_end in (
+        (3 * day + timedelta(hours=2), 3 * day),
+        (timedelta(hours=8), timedelta(hours=7)),
+    ):
+        await bot.post("air_alert_ua", ALERT_74, ago=ago_start)
+        await bot.post(
+            "air_alert_ua",
+            ALERT_74.replace("🔴", "🟢").replace("Повітряна тривога", "Відбій тривоги"),
+            ago=ago_end,
+        )
+    bot.polls_ok()
+    photo, text = await bot.say(USER, "/history Чернігівщина", n=2)
+    assert photo.photo is not None
+    img = Image.open(io.BytesIO(photo.photo_bytes()))
+    assert img.format == "PNG" and img.size[0] == 1000
+    assert "Чернігівщина" in text.text and "2 тривоги, разом 3 години" in text.text
+    assert "найдовша — 2 години" in text.text
+    photo_en, text_en = await bot.say(USER + 1, "/history Chernihiv", n=2, language_code="en")
+    assert photo_en.photo is not None
+    assert "2 alerts, 3 hours in all, the longest 2 hours" in text_en.text
+
+
+async def test_history_without_argument_asks_for_a_region(bot: Bot) -> None:
+    [msg] = await bot.say(USER, "/history")
+    assert "Для якого регіону?" in msg.text and msg.reply_markup is not None
+
+
+async def test_standin_enforces_photo_limits(bot: Bot) -> None:
+    url = bot.tg.api_url
+    buf = io.BytesIO()
+    Image.new("RGB", (9000, 1200), (255, 255, 255)).save(buf, "PNG")
+    bot.tg.send_text(USER, "/help")  # make the chat known
+    await bot.tg.wait_for_messages(USER, 1)
+
+    def send(data: bytes, caption: str = "") -> httpx.Response:
+        files = {"photo": ("map.png", data, "image/png")}
+        return httpx.post(
+            f"{url}/sendPhoto", data={"chat_id": str(USER), "caption": caption}, files=files
+        )
+
+    too_big = await asyncio.to_thread(send, buf.getvalue())
+    assert too_big.status_code == 400 and "PHOTO_INVALID_DIMENSIONS" in too_big.text
+    not_image = await asyncio.to_thread(send, b"not an image")
+    assert not_image.status_code == 400 and "IMAGE_PROCESS_FAILED" in not_image.text
+    small = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(small, "PNG")
+    long_caption = await asyncio.to_thread(send, small.getvalue(), "x" * 1025)
+    assert long_caption.status_code == 400 and "caption is too long" in long_caption.text
+    ok = await asyncio.to_thread(send, small.getvalue(), "fine")
+    assert ok.status_code == 200 and ok.json()["result"]["photo"][0]["width"] == 10
