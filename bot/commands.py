@@ -169,3 +169,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     h = sub.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0 when healthy)")
     h.set_defaults(func=cmd_healthcheck)
+
+    from bot.maps.cli import add_map_command
+
+    add_map_command(sub)

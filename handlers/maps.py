@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t
 from bot.maps import cached_map
 from bot.maps.history import History, history_text, load_history, render_history
-from bot.maps.render import _fmt_clock
+from bot.maps.render import fmt_clock
 from bot.maps.state import MapState, load_state
 from handlers.common import chat_info, db, region_keyboard, reply, svc, tz
 from handlers.resolve import resolve
@@ -34,7 +34,7 @@ def _map_inputs(session: Session, chat_id: int, now: datetime) -> tuple[MapState
 
 
 def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
-    caption = t(lang, "map.caption", time=_fmt_clock(lang, state.as_of, zone))
+    caption = t(lang, "map.caption", time=fmt_clock(lang, state.as_of, zone))
     if state.stale:
         caption += "\n" + t(lang, "map.caption_stale")
     return caption

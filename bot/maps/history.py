@@ -21,7 +21,7 @@ from bot.i18n import t
 from bot.latest import event_line
 from bot.maps.plural import counted, duration
 from bot.maps.render import ALERT, BACKGROUND, CALM, MUTED, TEXT, encode_png, font
-from bot.maps.state import _units
+from bot.maps.state import units_of
 from storage.crud.summaries import EventRow, newest_events
 
 DAYS: Final = 7
@@ -59,7 +59,7 @@ def spans_from(rows: Sequence[EventRow], region: str, until: datetime) -> list[S
     for row in sorted(rows, key=lambda r: (r.occurred_at, r.id)):
         if row.occurred_at > until:
             break
-        units = _units(row, region)
+        units = units_of(row, region)
         if row.kind == "air_alert_start":
             active |= units
             if opened is None:

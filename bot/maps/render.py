@@ -78,7 +78,7 @@ def draw_mark(draw: ImageDraw.ImageDraw, kind: str, cx: float, cy: float, r: int
         draw.polygon(pts, fill=colour, outline=outline, width=2)
 
 
-def _fmt_clock(lang: str, at: datetime, tz: ZoneInfo) -> str:
+def fmt_clock(lang: str, at: datetime, tz: ZoneInfo) -> str:
     local = at.astimezone(tz)
     return t(
         lang,
@@ -94,13 +94,13 @@ def _header(
 ) -> None:
     draw.text((MARGIN, 14), title, font=font(30), fill=TEXT)
     zone = state.as_of.astimezone(tz).tzname() or ""
-    stamp = t(lang, "map.as_of", time=_fmt_clock(lang, state.as_of, tz), zone=zone)
+    stamp = t(lang, "map.as_of", time=fmt_clock(lang, state.as_of, tz), zone=zone)
     draw.text((WIDTH - MARGIN, 24), stamp, font=font(20), fill=MUTED, anchor="ra")
     if state.stale:
         if state.stale_since is None:
             line = t(lang, "map.stale_never")
         else:
-            line = t(lang, "map.stale_since", time=_fmt_clock(lang, state.stale_since, tz))
+            line = t(lang, "map.stale_since", time=fmt_clock(lang, state.stale_since, tz))
         draw.rectangle((MARGIN, 58, WIDTH - MARGIN, 94), fill=STALE_BG)
         draw.text((MARGIN + 10, 76), "⚠ " + line, font=font(20), fill=TEXT, anchor="lm")
     else:

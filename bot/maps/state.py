@@ -61,7 +61,7 @@ def make_state(
     )
 
 
-def _units(row: EventRow, region: str) -> set[str]:
+def units_of(row: EventRow, region: str) -> set[str]:
     """What an alert event covers in ``region``: ``{"*"}`` for the whole oblast, else the names
     of its raions/hromadas/towns."""
     parts = [p for p in row.places if p.get("region") in (region, None)]
@@ -83,7 +83,7 @@ def alert_scopes(session: Session, regions: Sequence[str], now: datetime) -> dic
         active: set[str] = set()
         mine = sorted((r for r in rows if r.region == region), key=lambda r: (r.occurred_at, r.id))
         for row in mine:
-            units = _units(row, region)
+            units = units_of(row, region)
             if row.kind == "air_alert_start":
                 active |= units
             elif "*" in units:
