@@ -53,6 +53,10 @@ class Settings(BaseSettings):
         min_length=1,
         description="Address /healthz and /metrics listen on (0.0.0.0 inside a container)",
     )
+    status_page: bool = Field(
+        default=True,
+        description="Serve the read-only status page (map, alerts, threats) at / of the health port",
+    )
     channels_file: Path | None = Field(default=None, description="Channel registry override (JSON)")
     data_dir: Path = Field(default=Path("data"))
 

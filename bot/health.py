@@ -16,6 +16,9 @@ from bot.metrics import Metrics
 logger = logging.getLogger(__name__)
 
 Check = Callable[[], Awaitable[tuple[bool, str]]]
+# Other pages (the status page): the request target → (status line, content type, body), or
+# None when the path is not theirs.
+Page = Callable[[str], Awaitable[tuple[str, str, bytes] | None]]
 
 
 class HealthServer:
@@ -26,9 +29,12 @@ class HealthServer:
         host: str = "127.0.0.1",
         port: int = 9108,
         refresh: Callable[[], Awaitable[None]] | None = None,
+        page: Page | None = None,
     ) -> None:
-        """``refresh`` brings gauges up to date (outbox depth…) before each ``/metrics``."""
+        """``refresh`` brings gauges up to date (outbox depth…) before each ``/metrics``;
+        ``page`` serves any other path (the status page at ``/``)."""
         self.refresh = refresh
+        self.page = page
         self.metrics = metrics
         self.checks = checks
         self.host, self.port = host, port
@@ -57,6 +63,15 @@ class HealthServer:
             results[name] = ("ok: " if passed else "FAIL: ") + detail
         return ok, results
 
+    async def _page(self, path: str) -> tuple[str, str, bytes] | None:
+        if self.page is None:
+            return None
+        try:
+            return await self.page(path)
+        except Exception:  # a broken page must not take /healthz down with it
+            logger.exception("page.failed")
+            return "500 Internal Server Error", "text/plain", b"error\n"
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request = await asyncio.wait_for(reader.readline(), timeout=5)
@@ -76,7 +91,11 @@ class HealthServer:
                         logger.exception("metrics.refresh_failed")
                 body, status, ctype = self.metrics.render(), "200 OK", "text/plain; version=0.0.4"
             else:
-                body, status, ctype = b"not found\n", "404 Not Found", "text/plain"
+                found = await self._page(path)
+                if found is None:
+                    body, status, ctype = b"not found\n", "404 Not Found", "text/plain"
+                else:
+                    status, ctype, body = found
             head = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
             writer.write(head.encode() + body)
             await writer.drain()

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import text
@@ -33,6 +34,7 @@ from bot.pipeline import Pipeline
 from bot.services import Services
 from bot.sources.alerts_in_ua import AlertsApiService
 from bot.sources.telegram_web import TelegramWebSource
+from bot.status_page import StatusPage
 from bot.watch import SourceService, alerts_service
 from handlers.app import ALLOWED_UPDATES, build_application
 from storage import crud
@@ -96,8 +98,16 @@ def build_runtime(
             host=settings.metrics_host,
             port=settings.metrics_port,
             refresh=_refresher(runtime),
+            page=_status_page(settings, engine),
         )
     return runtime
+
+
+def _status_page(settings: Settings, engine: Engine) -> StatusPage | None:
+    """The status page at ``/`` unless ``SITREP_STATUS_PAGE=false``."""
+    if not settings.status_page:
+        return None
+    return StatusPage(engine, lambda: datetime.now(UTC), ZoneInfo(settings.timezone))
 
 
 def _refresher(rt: Runtime) -> Callable[[], Awaitable[None]]:
