@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from telegram.error import InvalidToken
 
@@ -51,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The whole system offline: recorded night, local stand-ins, demo chats."""
     from handlers.demo import run_demo
 
-    return int(asyncio.run(run_demo(json_lines=args.json, speed=args.speed)))
+    return int(asyncio.run(run_demo(json_lines=args.json, speed=args.speed, map_out=args.map_out)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--json", action="store_true", help="print each received message as a JSON line"
     )
     demo.add_argument("--speed", type=float, default=1.0, help="replay speed factor")
+    demo.add_argument(
+        "--map-out",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "sitrep-demo-map.png",
+        help="where the closing /map's PNG is written (default: %(default)s)",
+    )
     demo.set_defaults(func=cmd_demo)
     return dispatch(ap, argv)
 

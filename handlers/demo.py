@@ -3,7 +3,8 @@
 A local t.me stand-in serves a recorded night (``bot/demo/night.py``) and a local Bot API
 stand-in plays Telegram. The real bot runs against both: demo chats subscribe the way people do
 (/start, /subscribe), receive their alerts as the night unfolds, and one asks /latest. Every
-message a chat receives is printed as it arrives (or as JSON lines with ``--json``).
+message a chat receives is printed as it arrives (or as JSON lines with ``--json``). It ends
+with that chat's /map, whose PNG is written to a file the demo names (``--map-out``).
 """
 
 from __future__ import annotations
@@ -73,7 +74,28 @@ def _say(json_lines: bool, text: str) -> None:
     print(text, file=sys.stderr if json_lines else sys.stdout, flush=True)
 
 
-async def run_demo(*, json_lines: bool = False, speed: float = 1.0) -> int:
+DEFAULT_MAP_OUT = Path(tempfile.gettempdir()) / "sitrep-demo-map.png"
+
+
+async def _map(tg: BotApiStandin, printer: _Printer, json_lines: bool, out: Path) -> None:
+    """Chat 1001 asks /map; the photo it receives is written to ``out``."""
+    _say(json_lines, "\n── chat 1001 asks /map ──")
+    before = len(tg.sent(1001))
+    tg.send_text(1001, "/map", user_id=1001, language_code="uk")
+    msgs = await tg.wait_for_messages(1001, before + 1, timeout=20)
+    await _settle(tg, printer, 0.5)
+    photo = next((m for m in msgs[before:] if m.photo), None)
+    if photo is None:
+        _say(json_lines, "/map sent no photo")
+        return
+    out.write_bytes(photo.photo_bytes())
+    size = photo.photo[0] if photo.photo else {}
+    _say(json_lines, f"/map PNG ({size.get('width')}×{size.get('height')}) written to {out}")
+
+
+async def run_demo(
+    *, json_lines: bool = False, speed: float = 1.0, map_out: Path = DEFAULT_MAP_OUT
+) -> int:
     started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-demo-") as tmp,
@@ -128,6 +150,7 @@ async def run_demo(*, json_lines: bool = False, speed: float = 1.0) -> int:
         _say(json_lines, "\n── chat 1001 asks /latest ──")
         tg.send_text(1001, "/latest", user_id=1001, language_code="uk")
         await _settle(tg, printer, 2.0)
+        await _map(tg, printer, json_lines, map_out)
         stop.set()
         await asyncio.wait_for(server, 15)
         engine.dispose()

@@ -144,7 +144,7 @@ def test_health_listens_on_loopback_unless_told(tmp_path: Path) -> None:
 
 def test_demo_delivers_the_night(tmp_path: Path) -> None:
     out = subprocess.run(
-        [*SITREP, "demo", "--json", "--speed", "3"],
+        [*SITREP, "demo", "--json", "--speed", "3", "--map-out", str(tmp_path / "map.png")],
         capture_output=True,
         text=True,
         timeout=90,
@@ -160,3 +160,6 @@ def test_demo_delivers_the_night(tmp_path: Path) -> None:
     volunteer = "\n".join(by_chat[1002])
     assert "Kostiantynivka" in volunteer and "7 h" in volunteer
     assert "Done in" in out.stderr
+    # It ends with chat 1001's /map, written to the file it names.
+    assert f"written to {tmp_path / 'map.png'}" in out.stderr
+    assert (tmp_path / "map.png").read_bytes().startswith(b"\x89PNG")
