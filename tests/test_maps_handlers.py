@@ -148,3 +148,38 @@ async def test_standin_enforces_photo_limits(bot: Bot) -> None:
     assert long_caption.status_code == 400 and "caption is too long" in long_caption.text
     ok = await asyncio.to_thread(send, small.getvalue(), "fine")
     assert ok.status_code == 200 and ok.json()["result"]["photo"][0]["width"] == 10
+
+
+async def test_night_map_shows_alerts_hits_and_outages(bot: Bot) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.maps.history import last_night
+    from bot.maps.night import night_state, render_night_map
+    from storage.db import session_scope
+
+    zone = ZoneInfo("Europe/Kyiv")
+    start, end = last_night(bot.clock.now, zone)  # 22:00–07:00 local before 10:00
+    await bot.post("air_alert_ua", ALERT_74, ago=timedelta(hours=7))
+    await bot.post(
+        "air_alert_ua", END_63.replace("Харківська", "Чернігівська"), ago=timedelta(hours=6)
+    )
+    await bot.post(
+        "ukrenergo",
+        "Внаслідок обстрілу знеструмлено 30 тис. споживачів на Чернігівщині.",
+        ago=timedelta(hours=5),
+    )
+    with session_scope(bot.engine, readonly=True) as s:
+        night = night_state(s, start, end)
+    assert not night.quiet
+    assert night.state.alert("UA-74") is not None and night.state.alert("UA-63") is None
+    assert "outage" in night.state.marks_of("UA-74")
+    img = Image.open(io.BytesIO(render_night_map(night, "uk", zone, ["UA-74"]))).convert("RGB")
+    assert img.size == (WIDTH, HEIGHT)
+    x0, y0, w = map_box()
+    ax, ay = placed(float(x0), float(y0), float(w)).anchors["UA-74"]
+    near = img.crop((round(ax) - 40, round(ay) - 12, round(ax) + 40, round(ay) + 12))
+    assert MARK_COLOURS["outage"] in {c for _, c in near.getcolors(1 << 16) or []}
+    assert colour_at(img, "UA-74", dy=30) == ALERT and colour_at(img, "UA-46") == CALM
+    with session_scope(bot.engine, readonly=True) as s:
+        quiet = night_state(s, start - timedelta(days=3), end - timedelta(days=3))
+    assert quiet.quiet
