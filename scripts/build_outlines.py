@@ -233,7 +233,7 @@ def build(svg: Path) -> dict[str, object]:
         main = max(rings, key=area)
         anchors[code] = [round(v, 1) for v in anchor(main)]
     return {
-        "source": "pygal-maps-ua UKR-ADM1_simplified.Svg (geoBoundaries ADM1), LGPL-3.0",
+        "source": "pygal-maps-ua UKR-ADM1_simplified.Svg (geoBoundaries ADM1), LGPL-3.0-or-later (as declared by the package)",
         "unit": 0.1,
         "width": FRAME_W,
         "height": round(height, 1),
