@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import time
+from itertools import pairwise
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from bot.geo.regions import REGIONS
 from bot.latest import Staleness
 from bot.maps import cached_map
 from bot.maps.cache import RenderCache
-from bot.maps.history import History, Span, history_text, last_night, render_history
+from bot.maps.history import History, Span, history_text, last_night, render_history, spans_from
 from bot.maps.outlines import outlines, placed
 from bot.maps.plural import counted, duration
 from bot.maps.render import (
@@ -29,6 +32,7 @@ from bot.maps.render import (
     render_map,
 )
 from bot.maps.state import PARTIAL, WHOLE, make_state
+from storage.crud.summaries import EventRow
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -184,3 +188,37 @@ def test_last_night_window() -> None:
     late = NOW + timedelta(hours=13)  # 23:00 local: tonight, cut at now
     start, end = last_night(late, KYIV)
     assert start.astimezone(KYIV).day == 24 and end == late
+
+
+def _row(i: int, kind: str, at: datetime, raion: str | None) -> EventRow:
+    places = [{"name_uk": raion, "level": "raion", "region": "UA-12"}] if raion else []
+    return EventRow(i, kind, "UA-12", ["UA-12"], {}, places, at, "air_alert_ua", i)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 7 * 24 * 60),
+            st.sampled_from(["air_alert_start", "air_alert_end"]),
+            st.sampled_from([None, "Нікопольський район", "Криворізький район"]),
+        ),
+        max_size=40,
+    )
+)
+def test_spans_are_ordered_disjoint_and_inside_the_window(
+    events: list[tuple[int, str, str | None]],
+) -> None:
+    until = NOW
+    start = until - timedelta(days=7)
+    rows = [
+        _row(i, kind, start + timedelta(minutes=m), raion)
+        for i, (m, kind, raion) in enumerate(events)
+    ]
+    spans = spans_from(rows, "UA-12", until)
+    for a, b in pairwise(spans):
+        assert a.end <= b.start
+    for s in spans:
+        assert start <= s.start <= s.end <= until
+    assert sum(s.ongoing for s in spans) <= 1 and not any(s.ongoing for s in spans[:-1])
+    starts = sum(1 for _, k, _ in events if k == "air_alert_start")
+    assert len(spans) <= starts
