@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import time
-from itertools import pairwise
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
