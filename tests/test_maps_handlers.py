@@ -183,3 +183,20 @@ async def test_night_map_shows_alerts_hits_and_outages(bot: Bot) -> None:
     with session_scope(bot.engine, readonly=True) as s:
         quiet = night_state(s, start - timedelta(days=3), end - timedelta(days=3))
     assert quiet.quiet
+
+
+async def test_history_asks_among_the_chats_regions_and_answers_a_tap(bot: Bot) -> None:
+    await bot.post("air_alert_ua", ALERT_63, ago=timedelta(hours=3))
+    await bot.post("air_alert_ua", END_63, ago=timedelta(hours=2, minutes=30))
+    await bot.say(USER, "/subscribe Чернігівщина")
+    await bot.say(USER, "/subscribe Харківщина")
+    [question] = await bot.say(USER, "/history")
+    assert question.reply_markup is not None
+    buttons = [b["callback_data"] for row in question.reply_markup["inline_keyboard"] for b in row]
+    assert sorted(buttons) == ["his:UA-63", "his:UA-74"]
+    before = len(bot.tg.sent(USER))
+    bot.tg.tap(USER, question.message_id, "his:UA-63")
+    msgs = await bot.tg.wait_for_messages(USER, before + 2)
+    photo, text = msgs[before:]
+    assert photo.photo is not None and "Харківщина" in text.text
+    assert "1 тривога, разом 30 хвилин" in text.text
