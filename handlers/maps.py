@@ -21,8 +21,19 @@ from bot.maps import cached_map
 from bot.maps.history import History, history_text, load_history, render_history
 from bot.maps.render import fmt_clock
 from bot.maps.state import MapState, load_state
-from handlers.common import chat_info, db, region_keyboard, reply, svc, tz
-from handlers.resolve import resolve
+from handlers.common import (
+    chat_info,
+    db,
+    expired,
+    known_regions,
+    query_of,
+    region_keyboard,
+    reply,
+    svc,
+    tapped_region,
+    tz,
+)
+from handlers.resolve import resolve_off_loop
 from handlers.subscriptions import ask
 from storage import crud
 
@@ -30,7 +41,7 @@ HISTORY = "his"  # his:UA-74 → /history for that region
 
 
 def _map_inputs(session: Session, chat_id: int, now: datetime) -> tuple[MapState, list[str]]:
-    return load_state(session, now), crud.subscriptions_of(session, chat_id)
+    return load_state(session, now), known_regions(crud.subscriptions_of(session, chat_id))
 
 
 def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
@@ -74,10 +85,12 @@ async def _send_history(
 async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/history [region]: 7 days of alerts as a timeline and a text; the chat's region when
     it follows exactly one, else a question."""
+    query = await query_of(update, context)
+    if query is None:
+        return
     info = await chat_info(update, context)
-    query = " ".join(context.args or [])
     if query:
-        found = resolve(query)
+        found = await resolve_off_loop(query)
         if found.kind not in ("region", "place"):
             await ask(update, info.lang, query, found, HISTORY)
             return
@@ -97,7 +110,11 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def history_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    region = tapped_region(update)
+    if region is None:
+        await expired(update, context)
+        return
     info = await chat_info(update, context)
     await query.answer()
-    await _send_history(update, context, info.lang, query.data.split(":", 1)[1])
+    await _send_history(update, context, info.lang, region)
