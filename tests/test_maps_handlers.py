@@ -200,3 +200,12 @@ async def test_history_asks_among_the_chats_regions_and_answers_a_tap(bot: Bot) 
     photo, text = msgs[before:]
     assert photo.photo is not None and "Харківщина" in text.text
     assert "1 тривога, разом 30 хвилин" in text.text
+
+
+async def test_forged_history_tap_is_refused(bot: Bot) -> None:
+    [question] = await bot.say(USER, "/history")
+    before = len(bot.tg.sent(USER))
+    update = bot.tg.tap(USER, question.message_id, "his:UA-99")
+    query_id = update["callback_query"]["id"]
+    await bot.tg.async_wait_for(lambda: bot.answered(query_id))
+    assert len(bot.tg.sent(USER)) == before  # no photo, no text
