@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.geo.gazetteer import LEVEL_RANK, Gazetteer, Place, load
-from bot.geo.matcher_text import normalise, words
+from bot.geo.matcher_text import normalise, strip_invisible, words
 from bot.geo.regions import CAPITALS
 
 __all__ = ["Mention", "Place", "find_mentions", "resolve"]
@@ -283,8 +283,12 @@ def find_mentions(
 ) -> list[Mention]:
     """All candidate place mentions, non-overlapping, in text order; longest match wins.
 
-    ``norm`` is ``matcher_text.normalise(text)`` when the caller has it already.
+    ``norm`` is ``matcher_text.normalise(text)`` when the caller has it already (then the caller
+    has cleaned the text); otherwise invisible characters are dropped first and the offsets are
+    into ``strip_invisible(text)``.
     """
+    if norm is None:
+        text = strip_invisible(text)
     return _Scanner(load(), text, require_capital, norm).scan()
 
 

@@ -22,7 +22,7 @@ from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.quantity import CUMULATIVE
 from bot.parsing.summary import summarise
-from bot.parsing.text import Clause, clauses, normalise
+from bot.parsing.text import Clause, clauses, normalise, strip_invisible
 from bot.parsing.tokens import tokenize
 
 _RAIL: Final = re.compile(
@@ -128,6 +128,7 @@ def parse(
     ``default_region`` the ISO code of a regional channel, used when the post names no region.
     """
     text = clip(text)  # every caller gets the cap: no post needs more, and time stays bounded
+    text = strip_invisible(text)  # before any offset is taken: they are all into the cleaned text
     if not text or not text.strip():
         return []
     norm = normalise(text)
