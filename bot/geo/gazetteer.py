@@ -38,7 +38,8 @@ class Gazetteer:
     raion: tuple[str, ...]  # KATOTTG raion code of each place ("" for regions)
     stop: frozenset[int]  # places named like a common word: need a marker or mid-sentence capital
     adjectival: frozenset[int]  # adjective-like village/selyshche names ("Харківське")
-    urban: frozenset[int]  # hromadas whose centre is a city: preferred among same-named ones
+    urban: frozenset[int]  # hromadas (old raions) whose centre is a city: preferred among same-named
+    old: frozenset[int]  # raions from before the 2020 reform: ranked below current raions
     foreign: int  # index of the sentinel "foreign place" entry
     forms: dict[str, str]  # surface key → "i,j,k": whole-name forms
     adjs: dict[str, str]  # adjective key → ids: raion/hromada/oblast names needing a head noun
@@ -74,6 +75,7 @@ def load() -> Gazetteer:
         stop=frozenset(i for i, r in enumerate(rows) if "s" in r[6]),
         adjectival=frozenset(i for i, r in enumerate(rows) if "a" in r[6]),
         urban=frozenset(i for i, r in enumerate(rows) if "u" in r[6]),
+        old=frozenset(i for i, r in enumerate(rows) if "o" in r[6]),
         foreign=next(i for i, r in enumerate(rows) if r[1] == "foreign"),
         forms=data["forms"],
         adjs=data["adjs"],

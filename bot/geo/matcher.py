@@ -293,9 +293,13 @@ def find_mentions(
 
 
 def _rank(p: Place) -> tuple[int, int]:
-    """Level first; among hromadas, those centred on a city ("Криворізька") come first."""
+    """Level first; among hromadas, those centred on a city ("Криворізька") come first; a raion
+    from before 2020 comes after every current raion, those named after a city first."""
     g = load()
-    urban = p.level == "hromada" and g.by_key.get(p.key, -1) in g.urban
+    idx = g.by_key.get(p.key, -1)
+    if idx in g.old:
+        return LEVEL_RANK[p.level], 2 if idx in g.urban else 3
+    urban = p.level == "hromada" and idx in g.urban
     return LEVEL_RANK[p.level], 0 if urban else 1
 
 
