@@ -38,7 +38,9 @@ class Gazetteer:
     raion: tuple[str, ...]  # KATOTTG raion code of each place ("" for regions)
     stop: frozenset[int]  # places named like a common word: need a marker or mid-sentence capital
     adjectival: frozenset[int]  # adjective-like village/selyshche names ("Харківське")
-    urban: frozenset[int]  # hromadas (old raions) whose centre is a city: preferred among same-named
+    urban: frozenset[
+        int
+    ]  # hromadas (old raions) whose centre is a city: preferred among same-named
     old: frozenset[int]  # raions from before the 2020 reform: ranked below current raions
     foreign: int  # index of the sentinel "foreign place" entry
     forms: dict[str, str]  # surface key → "i,j,k": whole-name forms

@@ -62,6 +62,14 @@ _OBLAST = {
     "oblast",
     "region",
     "province",
+    # the oblast's administration: "Київська ОВА", "Харківської обласної військової адміністрації"
+    "ова",
+    "ода",
+    "обласна",
+    "обласної",
+    "обласній",
+    "обласну",
+    "обласною",
 }
 _HROMADA = {
     "громада",
@@ -103,10 +111,12 @@ _SETTLE_MARK = {
     "пгт",
     "village",
     "settlement",
-    "нп",
     "с-ще",
     "хутір",
 }
+# "н.п." / "нп" (населений пункт): any settlement, a city included.
+_PLACE_MARK = {"нп"}
+_PLACE_LEVELS = ("city", "selyshche", "village")
 _MID_SENTENCE = set(",;:(«\"'-/") | set("0123456789")
 
 
@@ -216,7 +226,7 @@ class _Scanner:
                 and (not caps_lines or not self._capitalised(ws[i][0]))
             ):
                 # Names start with a capital (or stand in an all-caps line): skip the lookups.
-                mark = "city" if w in _CITY_MARK else "settlement" if w in _SETTLE_MARK else ""
+                mark = self._mark(i)
                 i += 1
                 continue
             form = self._lookup(self.g.forms, i)
@@ -236,6 +246,8 @@ class _Scanner:
                         or [c for c in cands_i if c[1].level == "region"]
                         or cands_i
                     )
+                elif mark == "place":
+                    cands_i = [c for c in cands_i if c[1].level in _PLACE_LEVELS] or cands_i
                 elif mark == "settlement":
                     cands_i = [c for c in cands_i if c[1].level in ("selyshche", "village")] or (
                         cands_i
@@ -246,9 +258,25 @@ class _Scanner:
                     out.append(self._mention(start, end, [p for _, p in cands_i]))
                 i, mark = i + form[0], ""
                 continue
-            mark = "city" if w in _CITY_MARK else "settlement" if w in _SETTLE_MARK else ""
+            mark = self._mark(i)
             i += 1
         return out
+
+    def _mark(self, i: int) -> str:
+        """The kind of place a marker word announces for the name after it ("м.", "с.", "н.п.")."""
+        w = self.ws[i][2]
+        if w in _CITY_MARK:
+            return "city"
+        if w in _SETTLE_MARK:
+            return "settlement"
+        if w in _PLACE_MARK or (
+            w == "п"
+            and i > 0
+            and self.ws[i - 1][2] == "н"
+            and self.norm[self.ws[i - 1][1] : self.ws[i][0]].strip() == "."
+        ):
+            return "place"
+        return ""
 
     def _unmarked(
         self, cands: list[tuple[int, Place]], start: int, end: int
