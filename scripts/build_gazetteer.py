@@ -26,7 +26,7 @@ from bot.geo.extra_names import (
     CITY_ALIASES,
     IRREGULAR,
     KYIV_NEIGHBOURHOODS,
-    KYIV_NEIGHBOURHOODS_EN,
+    KYIV_SURFACES,
     REGION_EN,
     REGION_INFORMAL,
     REGION_RU,
@@ -246,7 +246,7 @@ def build(csv_path: Path) -> dict[str, Any]:
     add(name_forms("Київ"), region_id["UA-30"])
     for quarter in KYIV_NEIGHBOURHOODS:
         add(name_forms(quarter), region_id["UA-30"])
-    add(KYIV_NEIGHBOURHOODS_EN, region_id["UA-30"])
+    add(KYIV_SURFACES, region_id["UA-30"])
     add(name_forms("Севастополь"), region_id["UA-40"])
 
     children: dict[str, list[tuple[str, str]]] = defaultdict(list)  # parent code → settlements

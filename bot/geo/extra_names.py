@@ -251,7 +251,9 @@ KYIV_NEIGHBOURHOODS: list[str] = [
 ]
 # fmt: on
 # fmt: off
-KYIV_NEIGHBOURHOODS_EN: list[str] = [
+# Whole surfaces: English names and Ukrainian forms the declension rules miss (Поділ → на Подолі).
+KYIV_SURFACES: list[str] = [
+    "Подолі", "Подолу", "Подолом",
     "Obolon", "Troieshchyna", "Troyeshchyna", "Sviatoshyn", "Darnytsia", "Pozniaky", "Osokorky",
     "Holosiiv", "Holosiivo", "Pechersk", "Podil", "Teremky", "Vynohradar", "Borshchahivka",
     "Rusanivka", "Berezniaky", "Nyvky", "Syrets", "Kurenivka", "Lukianivka", "Solomianka",

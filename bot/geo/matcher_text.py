@@ -75,9 +75,11 @@ def words(norm: str) -> list[tuple[int, int, str, bool]]:
     out: list[tuple[int, int, str, bool]] = []
     prev_end = -2
     for m in WORD.finditer(norm):
-        s = m.start()
-        out.append((s, m.end(), m.group(0), s == prev_end + 1 and norm[prev_end] == "-"))
-        prev_end = m.end()
+        s, e, w = m.start(), m.end(), m.group(0)
+        if w.endswith("'s") and w.isascii():  # English possessive: "Kyiv's mayor"
+            e, w = e - 2, w[:-2]
+        out.append((s, e, w, s == prev_end + 1 and norm[prev_end] == "-"))
+        prev_end = e
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.geo.matcher import Mention, Place, find_mentions, resolve
+from bot.geo.regions import REGIONS
 
 # Spans whose places are not places of the event: launch areas ("з напрямків: Курськ, Міллерово…",
 # "район пуску", "launched … from"); they run to the end of their sentence or to where the
@@ -66,6 +67,28 @@ _SURNAME_NEXT: Final = re.compile(r"\s+[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ'’-]
 def _is_person(text: str, norm: str, start: int, end: int) -> bool:
     """A place mention that is a first name followed by a surname."""
     return norm[start:end] in _FIRST_NAMES and _SURNAME_NEXT.match(text, end) is not None
+
+
+# A post cut off inside its last word ("курсом на Полтавщ"): a word of 4+ letters that starts
+# exactly one region's informal name is that region; anything shorter or shared is dropped.
+_LAST_WORD: Final = re.compile(r"(?<!\w)([^\W\d_][\w'’]{3,})(?:…|\.\.\.)?$")
+_INFORMAL: Final = tuple(
+    (r.short_uk.lower(), Place("region:" + code, r.name_uk, r.name_en, "region", code))
+    for code, r in REGIONS.items()
+    if code not in ("UA-30", "UA-40")
+)
+
+
+def _cut_off_region(text: str, norm: str, located: list[Located]) -> Located | None:
+    """The region a cut-off last word begins to name, if exactly one."""
+    m = _LAST_WORD.search(norm)
+    if m is None or (located and located[-1].end >= m.start(1)):
+        return None
+    word = m.group(1)
+    hits = [p for name, p in _INFORMAL if name.startswith(word) and name != word]
+    if len(hits) != 1 or not text[m.start(1)].isupper():
+        return None
+    return Located(m.start(1), m.end(1), hits[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +160,10 @@ def locate(
             if not any(a <= m.start() < b for a, b in spans)
         ]
         located.sort(key=lambda p: p.start)
+    if norm[-1:].isalpha() or norm.endswith(("…", "...")):
+        cut = _cut_off_region(text, norm, located)
+        if cut is not None and not any(a <= cut.start < b for a, b in spans):
+            located.append(cut)
     kyiv_and_oblast = [
         Located(m.start(), m.end(), _KYIV_OBLAST)
         for p in located
