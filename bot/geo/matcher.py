@@ -117,6 +117,7 @@ _SETTLE_MARK = {
 # "н.п." / "нп" (населений пункт): any settlement, a city included.
 _PLACE_MARK = {"нп"}
 _PLACE_LEVELS = ("city", "selyshche", "village")
+_MARK_WORDS = frozenset(_CITY_MARK | _SETTLE_MARK | _PLACE_MARK | {"п"})
 _MID_SENTENCE = set(",;:(«\"'-/") | set("0123456789")
 
 
@@ -226,7 +227,7 @@ class _Scanner:
                 and (not caps_lines or not self._capitalised(ws[i][0]))
             ):
                 # Names start with a capital (or stand in an all-caps line): skip the lookups.
-                mark = self._mark(i)
+                mark = self._mark(i) if w in _MARK_WORDS else ""
                 i += 1
                 continue
             form = self._lookup(self.g.forms, i)
@@ -258,7 +259,7 @@ class _Scanner:
                     out.append(self._mention(start, end, [p for _, p in cands_i]))
                 i, mark = i + form[0], ""
                 continue
-            mark = self._mark(i)
+            mark = self._mark(i) if w in _MARK_WORDS else ""
             i += 1
         return out
 

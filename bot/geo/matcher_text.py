@@ -74,9 +74,10 @@ def words(norm: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, word, hyphen_before) for each word of normalised text."""
     out: list[tuple[int, int, str, bool]] = []
     prev_end = -2
+    possessive = "'s" in norm  # English "Kyiv's mayor": the name without "'s"
     for m in WORD.finditer(norm):
         s, e, w = m.start(), m.end(), m.group(0)
-        if w.endswith("'s") and w.isascii():  # English possessive: "Kyiv's mayor"
+        if possessive and w.endswith("'s") and w.isascii():
             e, w = e - 2, w[:-2]
         out.append((s, e, w, s == prev_end + 1 and norm[prev_end] == "-"))
         prev_end = e

@@ -12,12 +12,18 @@ from bot.geo.regions import REGIONS
 # Spans whose places are not places of the event: launch areas ("з напрямків: Курськ, Міллерово…",
 # "район пуску", "launched … from"); they run to the end of their sentence or to where the
 # heading starts ("… курсом на Київщину").
-_LAUNCH_SITES: Final = re.compile(
-    r"(?<!\w)(?:з|із|зі)\s+напрямк\w*|(?<!\w)пуски?\s+(?:\w+\s+){0,2}з(?!\w)|\bfrom the directions?\b"
-    r"|\blaunched\b(?:\s+[\w,-]+){0,6}?\s+from\b|(?<!\w)с\s+направлени\w*|(?<!\w)звідки\b"
-    r"|(?<!\w)район\w*\s+пуск\w*|\blaunch (?:area|site)s?\b"
+# (substring that must be present, pattern): a pattern is tried only on posts with its substring.
+_LAUNCH_SITES: Final = tuple(
+    (hint, re.compile(rx))
+    for hint, rx in (
+        ("напрямк", r"(?<!\w)(?:з|із|зі)\s+напрямк\w*"),
+        ("пуск", r"(?<!\w)пуски?\s+(?:\w+\s+){0,2}з(?!\w)|(?<!\w)район\w*\s+пуск\w*"),
+        ("from", r"\bfrom the directions?\b|\blaunched\b(?:\s+[\w,-]+){0,6}?\s+from\b"),
+        ("launch", r"\blaunch (?:area|site)s?\b"),
+        ("направлен", r"(?<!\w)с\s+направлени\w*"),
+        ("звідки", r"(?<!\w)звідки\b"),
+    )
 )
-_LAUNCH_HINTS: Final = ("напрям", "пуск", "from", "launch", "направлен", "звідки")
 _LAUNCH_END: Final = re.compile(
     r"[!?\n;]|\.(?=\s*$|\s+[A-ZА-ЯІЇЄҐ])|(?i:\bкурс(?:ом|и)?\b|(?<!\w)(?:в|у)\s+напрямк\w*|(?<!\w)у\s+бік\b"
     r"|\btowards?\b|\bheading\b)"
@@ -71,7 +77,6 @@ def _is_person(text: str, norm: str, start: int, end: int) -> bool:
 
 # A post cut off inside its last word ("курсом на Полтавщ"): a word of 4+ letters that starts
 # exactly one region's informal name is that region; anything shorter or shared is dropped.
-_LAST_WORD: Final = re.compile(r"(?<!\w)([^\W\d_][\w'’]{3,})(?:…|\.\.\.)?$")
 _INFORMAL: Final = tuple(
     (r.short_uk.lower(), Place("region:" + code, r.name_uk, r.name_en, "region", code))
     for code, r in REGIONS.items()
@@ -81,14 +86,15 @@ _INFORMAL: Final = tuple(
 
 def _cut_off_region(text: str, norm: str, located: list[Located]) -> Located | None:
     """The region a cut-off last word begins to name, if exactly one."""
-    m = _LAST_WORD.search(norm)
-    if m is None or (located and located[-1].end >= m.start(1)):
+    end = len(norm) - (3 if norm.endswith("...") else 1 if norm.endswith("…") else 0)
+    start = end
+    while start > 0 and (norm[start - 1].isalpha() or norm[start - 1] == "'"):
+        start -= 1
+    word = norm[start:end]
+    if len(word) < 4 or not text[start].isupper() or (located and located[-1].end > start):
         return None
-    word = m.group(1)
     hits = [p for name, p in _INFORMAL if name.startswith(word) and name != word]
-    if len(hits) != 1 or not text[m.start(1)].isupper():
-        return None
-    return Located(m.start(1), m.end(1), hits[0])
+    return Located(start, end, hits[0]) if len(hits) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +128,9 @@ def excluded_spans(
     """
     text = norm if text is None else text
     spans: list[tuple[int, int]] = []
-    launch = any(w in norm for w in _LAUNCH_HINTS)
-    for m in _LAUNCH_SITES.finditer(norm) if launch else ():
-        end = _launch_end(text, norm, m.end())
-        spans.append((m.start(), end))
+    for hint, rx in _LAUNCH_SITES:
+        if hint in norm:
+            spans.extend((m.start(), _launch_end(text, norm, m.end())) for m in rx.finditer(norm))
     if any(w in norm for w in _LAUNCH_PLACE_HINTS):
         spans.extend(m.span() for m in _LAUNCH_PLACE.finditer(norm))
     if still_active_at is not None:
@@ -160,7 +165,7 @@ def locate(
             if not any(a <= m.start() < b for a, b in spans)
         ]
         located.sort(key=lambda p: p.start)
-    if norm[-1:].isalpha() or norm.endswith(("…", "...")):
+    if norm[-1:].isalpha() or norm.endswith(("…", "...")):  # ends inside a word, or marked cut
         cut = _cut_off_region(text, norm, located)
         if cut is not None and not any(a <= cut.start < b for a, b in spans):
             located.append(cut)
@@ -174,7 +179,7 @@ def locate(
     return located
 
 
-_ROUTE_HINTS: Final = ("№", "поїзд", "потяг", "рейс", "train", "укрзалізниц", "залізниц")
+_ROUTE_HINTS: Final = ("№", "поїзд", "потяг", "рейс", "train", "залізниц")
 # "Київ-Пасажирський — Харків": a station suffix may follow the town's name.
 _DASH_AFTER: Final = re.compile(r"(?:-[\w'’]+)?(?:\s*[–—]\s*|\s+-\s+)[A-ZА-ЯІЇЄҐ]")
 _DASH_BEFORE: Final = re.compile(r"[^\W\d_]['’]?\)?(?:\s*[–—]\s*|\s+-\s+)$")
@@ -191,11 +196,12 @@ def route_places(text: str, located: list[Located]) -> set[int]:
         gap = text[located[a].end : located[a + 1].start]
         if re.fullmatch(r"\s*[-–—]\s*", gap):
             route.update((a, a + 1))
-    if located and any(h in text or h in text.lower() for h in _ROUTE_HINTS):
+    low = text.lower() if located else ""
+    if located and any(h in low for h in _ROUTE_HINTS):
         for i, p in enumerate(located):
             if i in route:
                 continue
-            line_start = text.rfind("\n", 0, p.start) + 1
-            if _DASH_AFTER.match(text, p.end) or _DASH_BEFORE.search(text, line_start, p.start):
+            window = max(text.rfind("\n", 0, p.start) + 1, p.start - 8)  # "Будапешт – " ends it
+            if _DASH_AFTER.match(text, p.end) or _DASH_BEFORE.search(text, window, p.start):
                 route.add(i)
     return route
