@@ -201,6 +201,14 @@ def test_alert_places_in_hashtags_and_old_raion_names(text: str, expected: set[s
     assert regions(text, "alerts") == expected
 
 
+def test_a_partial_all_clear_is_placed_by_its_hashtag() -> None:
+    text = (
+        "🟡 02:10 Відбій тривоги. Тривога ще триває у:\n- Охтирський район\n"
+        "- Тростянецька територіальна громада\n#Сумська_область"
+    )
+    assert regions(text, "alerts", kind="air_alert_end") == {"UA-59"}
+
+
 def test_a_current_raion_outranks_an_old_one_of_the_same_name() -> None:
     # Миколаївський: a raion of Mykolaiv oblast today, also of Lviv and Odesa oblasts before 2020
     assert places("у Миколаївському районі") == ["UA-48"]

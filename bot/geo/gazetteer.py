@@ -71,13 +71,17 @@ def load() -> Gazetteer:
     data = json.loads(gzip.decompress(raw))
     rows = data["places"]
     places = tuple(Place(r[0], r[3], r[4], r[1], r[2]) for r in rows)
+    flagged: dict[str, list[int]] = {"s": [], "a": [], "u": [], "o": []}
+    for i, r in enumerate(rows):
+        for flag in r[6]:  # most rows have no flags: one pass instead of one per flag
+            flagged[flag].append(i)
     return Gazetteer(
         places=places,
         raion=tuple(r[5] for r in rows),
-        stop=frozenset(i for i, r in enumerate(rows) if "s" in r[6]),
-        adjectival=frozenset(i for i, r in enumerate(rows) if "a" in r[6]),
-        urban=frozenset(i for i, r in enumerate(rows) if "u" in r[6]),
-        old=frozenset(i for i, r in enumerate(rows) if "o" in r[6]),
+        stop=frozenset(flagged["s"]),
+        adjectival=frozenset(flagged["a"]),
+        urban=frozenset(flagged["u"]),
+        old=frozenset(flagged["o"]),
         foreign=next(i for i, r in enumerate(rows) if r[1] == "foreign"),
         forms=data["forms"],
         adjs=data["adjs"],

@@ -106,6 +106,7 @@ class Located:
     place: Place
 
 
+_HASHTAG: Final = re.compile(r"(?<![\w#])#[^\W\d_]")
 _ABBREVIATION: Final = re.compile(r"(?<!\w)(?:рф|обл|м|с|смт|р-н|ар|ім|н\.п|тис)$")
 
 
@@ -134,7 +135,10 @@ def excluded_spans(
     if any(w in norm for w in _LAUNCH_PLACE_HINTS):
         spans.extend(m.span() for m in _LAUNCH_PLACE.finditer(norm))
     if still_active_at is not None:
-        spans.append((still_active_at, len(norm)))
+        # the list of places still under alert runs to the end, but for the closing hashtag
+        # ("#Сумська_область"), which names the place of the all-clear itself
+        tag = _HASHTAG.search(norm, still_active_at)
+        spans.append((still_active_at, tag.start() if tag else len(norm)))
     return spans
 
 
