@@ -205,7 +205,7 @@ def add_old_raions(rows: list[list[str]], add_place: Any, add: Any, adjs: Any) -
                 "ou" if urban else "o",
             )
             add(adj_forms(adj), pid, adjs)
-            add([f"{translit(adj)} {w}" for w in ("raion", "district")], pid)
+            add([f"{e} {w}" for e in {translit(adj), en} for w in ("raion", "district")], pid)
 
 
 def build(csv_path: Path) -> dict[str, Any]:

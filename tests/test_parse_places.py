@@ -66,6 +66,7 @@ def test_invisible_characters_anywhere_in_a_region_name(cut: int, mark: str) -> 
         "Russian forces launched 30 drones and two missiles from occupied Crimea overnight; "
         "a port was damaged in Mykolaiv Oblast.",
         "Загроза балістики з району пуску Бєлгород. Влучання в Харківській області.",
+        "Ракети запущено з тимчасово окупованої території Донеччини, влучання на Сумщині.",
     ],
 )
 def test_launch_areas_are_not_places_of_the_event(text: str) -> None:
@@ -215,6 +216,11 @@ def test_a_current_raion_outranks_an_old_one_of_the_same_name() -> None:
     assert places("у Миколаївському районі", {"UA-46"}) == ["UA-46"]
 
 
+def test_old_raion_names_in_english() -> None:
+    assert places("Makariv district") == ["UA-32"]
+    assert places("Krasnohrad raion") == ["UA-63"]
+
+
 def test_old_raion_names_in_every_case() -> None:
     assert places("у Києво-Святошинському районі") == ["UA-32"]
     assert places("Чорнухинського району") == ["UA-53"]
@@ -242,6 +248,11 @@ def test_the_oblast_without_a_place_is_the_channels_region() -> None:
 )
 def test_kyiv_and_the_oblast_are_both(text: str) -> None:
     assert regions(text, "news", kind="damage") == {"UA-30", "UA-32"}
+
+
+def test_kyiv_and_other_regions_is_not_the_oblast() -> None:
+    assert regions("Drones damaged houses in Kyiv and regions in the south.", "news") == {"UA-30"}
+    assert regions("У Києві та Одеській області пошкоджено будинки.", "news") == {"UA-30", "UA-51"}
 
 
 def test_a_shared_hromada_name_is_settled_by_the_raion_or_the_channel() -> None:
@@ -274,6 +285,8 @@ def test_a_governor_speaks_for_the_oblast(text: str) -> None:
 
 def test_the_mayor_speaks_for_the_city() -> None:
     assert regions("Kyiv's mayor said a house was damaged.", "news") == {"UA-30"}
+    assert regions("За даними КМВА, уламки пошкодили будинок.", "news") == {"UA-30"}
+    assert regions("Київська МВА: уламки пошкодили будинок.", "news") == {"UA-30"}
 
 
 # --- railway --------------------------------------------------------------------------------

@@ -32,10 +32,11 @@ _LAUNCH_END: Final = re.compile(
 # "ТОТ Донецьк", "– ТОТ АР Крим", "from occupied Crimea".
 _LAUNCH_PLACE: Final = re.compile(
     r"(?<!\w)(?:з|із|зі)\s+(?:тимчасово\s+)?(?:окупованого\s+)?(?:ар\s+|автономної\s+республіки\s+)?"
-    r"криму\b|(?<!\w)тот\s+(?:ар\s+)?[\w'-]+|\bfrom\s+(?:the\s+)?(?:temporarily\s+)?"
+    r"криму\b|(?<!\w)тот\s+(?:ар\s+)?[\w'-]+|(?<!\w)(?:з|із)\s+(?:тимчасово\s+)?окупован\w+\s+"
+    r"(?:території\s+|частини\s+)?[\w'-]+|\bfrom\s+(?:the\s+)?(?:temporarily\s+)?"
     r"(?:russian-)?occupied\s+(?:crimea|[\w'-]+)|\bfrom\s+(?:the\s+)?crimea(?:n peninsula)?\b"
 )
-_LAUNCH_PLACE_HINTS: Final = ("криму", "тот ", "from")
+_LAUNCH_PLACE_HINTS: Final = ("криму", "тот ", "from", "окупован")
 NATIONAL: Final = re.compile(
     r"(?<!\w)(?:вся україна|всій україні|всієї україни|по всій території|усій території|"
     r"більшості регіонів|всіх регіонах|усіх регіонах|по україні|all (?:of )?ukraine|nationwide|"
@@ -52,7 +53,8 @@ _KYIV_OBLAST: Final = Place("region:UA-32", "Київська область", "
 # "у Києві та області", "Київ і область", "Kyiv and the region": the city and its oblast.
 _AND_REGION: Final = re.compile(
     r"\s*,?\s*(?:та|і|й|and)\s+(?:у\s+|в\s+|на\s+|the\s+)?(?:київськ\w*\s+|kyiv\s+)?"
-    r"(?:област\w*|обл\b\.?|регіон\w*|передмісті|region|oblast|suburbs|surrounding (?:region|area))"
+    r"(?:області|область|обл\b\.?|передмісті|передмістях|(?:region|oblast|suburbs)\b"
+    r"|surrounding (?:region|area)\b)"
 )
 # A threat "з акваторії Чорного моря в напрямку Південного": a name shared by several places means
 # the one on that sea's coast.
