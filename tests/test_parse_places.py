@@ -128,8 +128,10 @@ def test_a_kyiv_district_named_alone_is_kyiv_city(text: str) -> None:
     assert places(text) == ["UA-30"]
 
 
-def test_a_village_of_the_same_name_needs_its_marker() -> None:
+def test_a_village_of_the_same_name_needs_its_marker_or_its_regions_channel() -> None:
     assert places("у селі Оболонь", {"UA-53"}) == ["UA-53"]
+    assert places("Пошкоджено будинок в Оболоні", {"UA-53"}) == ["UA-53"]
+    assert places("Пошкоджено будинок в Оболоні", {"UA-32"}) == ["UA-30"]
 
 
 def test_the_sea_settles_a_coastal_homonym() -> None:

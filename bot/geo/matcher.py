@@ -351,6 +351,12 @@ def _pick(
     cands = list(m.candidates)
     settled = [p for p in cands if p.level != "village"]
     villages = [p for p in cands if p.level == "village"]
+    if len(settled) == 1 and settled[0].key == "region:UA-30" and "UA-30" not in regions:
+        # a Kyiv neighbourhood ("Оболонь", "Березняки") named by another region's channel that
+        # has a village of that name is the village
+        local = [p for p in villages if p.region in regions]
+        if len(local) == 1:
+            return local[0]
     if len({p.region for p in settled}) == 1:
         return _best(settled)
     near = [p for p in settled if raion_of.get(p.key) in raions or p.key in raions]
@@ -389,7 +395,10 @@ def resolve(
         settled = [p for p in m.candidates if p.level != "village"]
         for p in settled:  # only settled places are matched by raion (villages never are)
             raion_of[p.key] = _raion_code(g, p)
-        if settled and len({p.region for p in settled}) == 1:
+        kyiv_homonym = (
+            settled and settled[0].key == "region:UA-30" and len(settled) < len(m.candidates)
+        )
+        if settled and len({p.region for p in settled}) == 1 and not kyiv_homonym:
             regions.add(settled[0].region)
             if len(settled) == 1 and settled[0].level == "raion":
                 raions.add(settled[0].key)
