@@ -239,6 +239,7 @@ def build(csv_path: Path) -> dict[str, Any]:
             # authorities, so the oblast, never the city of the same name.
             words = ("oblast", "region", "province", "area", "governor", "regional")
             add([f"{stem} {w}" for w in words], pid)
+            add([stem], pid, adjs)  # "Kyiv, Chernihiv and Sumy regions": stems before a head noun
         if code in REGION_RU:
             ru = adj_forms(REGION_RU[code], ru=True)
             add(ru, pid)

@@ -285,6 +285,12 @@ def test_a_governor_speaks_for_the_oblast(text: str) -> None:
     assert regions(text, "news") == {"UA-32"}
 
 
+def test_an_english_list_of_regions() -> None:
+    assert places("shot down over Kyiv, Zhytomyr and Rivne regions") == ["UA-32", "UA-18", "UA-56"]
+    assert places("in the Kharkiv and Poltava oblasts") == ["UA-63", "UA-53"]
+    assert places("in Kyiv and Lviv") == ["UA-30", "UA-46"]
+
+
 def test_the_mayor_speaks_for_the_city() -> None:
     assert regions("Kyiv's mayor said a house was damaged.", "news") == {"UA-30"}
     assert regions("За даними КМВА, уламки пошкодили будинок.", "news") == {"UA-30"}

@@ -62,6 +62,9 @@ _OBLAST = {
     "oblast",
     "region",
     "province",
+    "oblasts",
+    "regions",
+    "provinces",
     # the oblast's administration: "Київська ОВА", "Харківської обласної військової адміністрації"
     "ова",
     "ода",
