@@ -92,6 +92,9 @@ def test_russian_regions_are_never_ukrainian() -> None:
     assert regions("БпЛА з бєлгородська обл. (рф) курсом на Харківщину", "air_force") == {"UA-63"}
     assert regions("Дрони над Брянською обл. (рф) та над Сумщиною", "air_force") == {"UA-59"}
     assert places("Курської обл.") == []
+    # a name marked as Russian is not the Ukrainian village of that name
+    assert regions("Дрони над Кіровське (рф) та Сумщиною", "air_force") == {"UA-59"}
+    assert regions("🛵 БпЛА з району Михайлівка – рф на Шостку", "air_force") == {"UA-59"}
 
 
 # --- real-time Air Force places -------------------------------------------------------------

@@ -108,6 +108,12 @@ class Located:
     place: Place
 
 
+# "Суджа (рф)", "Глушково – рф": a name marked as Russian (or Belarusian) is not a Ukrainian place,
+# whatever village of Ukraine shares it.
+_FOREIGN_MARK: Final = re.compile(
+    r"\s*(?:обл\.?\s*|області\s*|область\s*)?(?:\(\s*(?:рф|росія|росії|рб|білорусь|russia|rf|belarus)\s*\)"
+    r"|[-–—]\s*(?:рф|рб)\b)"
+)
 _HASHTAG: Final = re.compile(r"(?<![\w#])#[^\W\d_]")
 _ABBREVIATION: Final = re.compile(r"(?<!\w)(?:рф|обл|м|с|смт|р-н|ар|ім|н\.п|тис)$")
 
@@ -154,6 +160,8 @@ def locate(
         return any(a <= m.start < b for a, b in spans)
 
     mentions = [m for m in find_mentions(text, norm=norm) if not inside(m)]
+    if "рф" in norm or "рб" in norm or "(" in norm:
+        mentions = [m for m in mentions if not _FOREIGN_MARK.match(norm, m.end)]
     context = {default_region} if default_region else set()
     if "мор" in norm or "sea" in norm or "azov" in norm:
         for sea, coast in _SEAS:
