@@ -315,6 +315,10 @@ def test_route_ends_are_not_the_damage_site() -> None:
     assert regions(text, "railway", kind="train_delay") == {"UA-46", "UA-63"}
 
 
+def test_outside_railway_posts_a_dash_joins_places_of_the_event() -> None:
+    assert regions("🛵 БпЛА Чернігівщина – Київщина", "air_force") == {"UA-74", "UA-32"}
+
+
 def test_a_delay_is_where_the_disruption_happened() -> None:
     text = (
         "Через знеструмлення на Житомирщині затримуються поїзди:\n"

@@ -200,22 +200,23 @@ _DASH_BEFORE: Final = re.compile(r"[^\W\d_]['’]?\)?(?:\s*[–—]\s*|\s+-\s+)$
 
 
 def route_places(text: str, located: list[Located]) -> set[int]:
-    """Indexes of places that are ends of a route "Київ – Кривий Ріг" (joined by a dash).
+    """Indexes of places that are ends of a route "Київ – Кривий Ріг" in a post about trains.
 
-    In a railway post the other end may be a station abroad or a name the gazetteer lacks
-    ("Львів — Будапешт", "Перемишль – Київ"): a dash to any capitalised word makes a route end.
+    The other end may be a station abroad or a name the gazetteer lacks ("Львів — Будапешт",
+    "Перемишль – Київ"): a dash to any capitalised word makes a route end. Outside railway
+    wording a dash joins places of the event ("🛵 Сумщина – Полтавщина"), not a route.
     """
     route: set[int] = set()
+    if not located or not any(h in text.lower() for h in _ROUTE_HINTS):
+        return route
     for a in range(len(located) - 1):
         gap = text[located[a].end : located[a + 1].start]
         if re.fullmatch(r"\s*[-–—]\s*", gap):
             route.update((a, a + 1))
-    low = text.lower() if located else ""
-    if located and any(h in low for h in _ROUTE_HINTS):
-        for i, p in enumerate(located):
-            if i in route:
-                continue
-            window = max(text.rfind("\n", 0, p.start) + 1, p.start - 8)  # "Будапешт – " ends it
-            if _DASH_AFTER.match(text, p.end) or _DASH_BEFORE.search(text, window, p.start):
-                route.add(i)
+    for i, p in enumerate(located):
+        if i in route:
+            continue
+        window = max(text.rfind("\n", 0, p.start) + 1, p.start - 8)  # "Будапешт – " ends it
+        if _DASH_AFTER.match(text, p.end) or _DASH_BEFORE.search(text, window, p.start):
+            route.add(i)
     return route
