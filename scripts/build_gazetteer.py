@@ -24,18 +24,21 @@ import pymorphy3
 from bot.geo.declension import CASES, Forms, adjective_ru, adjective_uk, noun_ru, noun_uk
 from bot.geo.extra_names import (
     CITY_ALIASES,
-    FOREIGN,
-    FOREIGN_SURFACES,
     IRREGULAR,
+    KYIV_NEIGHBOURHOODS,
+    KYIV_SURFACES,
     REGION_EN,
     REGION_INFORMAL,
     REGION_RU,
     REGION_SURFACES,
     RENAMED,
+    RENAMED_EN,
     STOP_NAMES,
     STOP_NAMES_EN,
 )
+from bot.geo.foreign_names import ABROAD, ABROAD_EN, FOREIGN, FOREIGN_SURFACES, RUSSIAN_OBLASTS
 from bot.geo.matcher_text import normalise_key
+from bot.geo.old_raions import OLD_RAIONS
 from bot.geo.regions import REGIONS, iso_from_katottg
 from bot.geo.translit import translit
 
@@ -176,6 +179,35 @@ def informal_raion(adj: str) -> str | None:
     return None
 
 
+def add_old_raions(rows: list[list[str]], add_place: Any, add: Any, adjs: Any) -> None:
+    """Pre-2020 raions as raion places flagged "o" (ranked below current raions); "u" when the
+    centre they were named after is a city, which breaks ties between same-named old raions."""
+    current = {(iso_from_katottg(r[0]), normalise_key(r[6].strip())) for r in rows if r[5] == "P"}
+    settlements: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in rows:
+        if r[5] in "MX":
+            settlements[iso_from_katottg(r[0])].append((r[6].strip(), r[5]))
+    for region, names in OLD_RAIONS.items():
+        for adj in names.split():
+            key = normalise_key(adj)
+            if (region, key) in current:
+                continue
+            centre = _centre(adj, settlements[region])
+            urban = centre is not None and (centre, "M") in settlements[region]
+            en = translit(centre) if centre else translit(adj)
+            pid = add_place(
+                f"old:{region}:{key}",
+                "raion",
+                region,
+                f"{adj} район",
+                f"{en} raion",
+                "",
+                "ou" if urban else "o",
+            )
+            add(adj_forms(adj), pid, adjs)
+            add([f"{e} {w}" for e in {translit(adj), en} for w in ("raion", "district")], pid)
+
+
 def build(csv_path: Path) -> dict[str, Any]:
     with csv_path.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.reader(fh, delimiter=";")][1:]
@@ -203,12 +235,19 @@ def build(csv_path: Path) -> dict[str, Any]:
             add(name_forms(inf), pid)
         add(REGION_SURFACES.get(code, []), pid)
         for stem in REGION_EN.get(code, []):
-            add([f"{stem} {w}" for w in ("oblast", "region", "province", "area")], pid)
+            # "Kyiv governor", "Kyiv regional (military) administration": the oblast's
+            # authorities, so the oblast, never the city of the same name.
+            words = ("oblast", "region", "province", "area", "governor", "regional")
+            add([f"{stem} {w}" for w in words], pid)
+            add([stem], pid, adjs)  # "Kyiv, Chernihiv and Sumy regions": stems before a head noun
         if code in REGION_RU:
             ru = adj_forms(REGION_RU[code], ru=True)
             add(ru, pid)
             add(ru, pid, adjs)
     add(name_forms("Київ"), region_id["UA-30"])
+    for quarter in KYIV_NEIGHBOURHOODS:
+        add(name_forms(quarter), region_id["UA-30"])
+    add(KYIV_SURFACES, region_id["UA-30"])
     add(name_forms("Севастополь"), region_id["UA-40"])
 
     children: dict[str, list[tuple[str, str]]] = defaultdict(list)  # parent code → settlements
@@ -286,12 +325,21 @@ def build(csv_path: Path) -> dict[str, Any]:
         add(name_forms(old) | {translit(old)}, pid)
         for r_name in ru_old:
             add(ru_forms(r_name), pid)
+    for new, region, en_names in RENAMED_EN:
+        add(en_names, city(new, region))
     for uk, region, surfaces in IRREGULAR:
         add(surfaces, city(uk, region))
+    add_old_raions(rows, add_place, add, adjs)
     foreign = add_place("foreign", "foreign", "", "", "")
     for f in FOREIGN:
         add(name_forms(f) | ru_forms(f), foreign)
+    for f in ABROAD:
+        add(name_forms(f), foreign)
+    add(ABROAD_EN, foreign)
     add(FOREIGN_SURFACES, foreign)
+    oblast = name_forms("область") | {"обл"}
+    for adj in RUSSIAN_OBLASTS:
+        add({f"{a} {o}" for a in adj_forms(adj) for o in oblast}, foreign)
 
     def pack(table: dict[str, set[int]]) -> dict[str, str]:
         return {k: ",".join(map(str, sorted(v))) for k, v in sorted(table.items())}

@@ -38,7 +38,10 @@ class Gazetteer:
     raion: tuple[str, ...]  # KATOTTG raion code of each place ("" for regions)
     stop: frozenset[int]  # places named like a common word: need a marker or mid-sentence capital
     adjectival: frozenset[int]  # adjective-like village/selyshche names ("Харківське")
-    urban: frozenset[int]  # hromadas whose centre is a city: preferred among same-named ones
+    urban: frozenset[
+        int
+    ]  # hromadas (old raions) whose centre is a city: preferred among same-named
+    old: frozenset[int]  # raions from before the 2020 reform: ranked below current raions
     foreign: int  # index of the sentinel "foreign place" entry
     forms: dict[str, str]  # surface key → "i,j,k": whole-name forms
     adjs: dict[str, str]  # adjective key → ids: raion/hromada/oblast names needing a head noun
@@ -68,12 +71,17 @@ def load() -> Gazetteer:
     data = json.loads(gzip.decompress(raw))
     rows = data["places"]
     places = tuple(Place(r[0], r[3], r[4], r[1], r[2]) for r in rows)
+    flagged: dict[str, list[int]] = {"s": [], "a": [], "u": [], "o": []}
+    for i, r in enumerate(rows):
+        for flag in r[6]:  # most rows have no flags: one pass instead of one per flag
+            flagged[flag].append(i)
     return Gazetteer(
         places=places,
         raion=tuple(r[5] for r in rows),
-        stop=frozenset(i for i, r in enumerate(rows) if "s" in r[6]),
-        adjectival=frozenset(i for i, r in enumerate(rows) if "a" in r[6]),
-        urban=frozenset(i for i, r in enumerate(rows) if "u" in r[6]),
+        stop=frozenset(flagged["s"]),
+        adjectival=frozenset(flagged["a"]),
+        urban=frozenset(flagged["u"]),
+        old=frozenset(flagged["o"]),
         foreign=next(i for i, r in enumerate(rows) if r[1] == "foreign"),
         forms=data["forms"],
         adjs=data["adjs"],

@@ -6,7 +6,7 @@ from functools import cache
 
 from bot.geo.gazetteer import LEVEL_RANK, Place, load
 from bot.geo.matcher import find_mentions
-from bot.geo.matcher_text import normalise_key
+from bot.geo.matcher_text import normalise_key, strip_invisible
 
 
 @cache
@@ -44,6 +44,7 @@ def _within(a: str, b: str, k: int) -> int | None:
 def lookup(query: str, limit: int = 10) -> list[Place]:
     """Best candidate places for a typed name, most likely first (regions, then cities, …)."""
     g = load()
+    query = strip_invisible(query)
     key = normalise_key(query)
     if not key:
         return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.geo.gazetteer import LEVEL_RANK, Gazetteer, Place, load
-from bot.geo.matcher_text import normalise, words
+from bot.geo.matcher_text import normalise, strip_invisible, words
 from bot.geo.regions import CAPITALS
 
 __all__ = ["Mention", "Place", "find_mentions", "resolve"]
@@ -62,6 +62,17 @@ _OBLAST = {
     "oblast",
     "region",
     "province",
+    "oblasts",
+    "regions",
+    "provinces",
+    # the oblast's administration: "Київська ОВА", "Харківської обласної військової адміністрації"
+    "ова",
+    "ода",
+    "обласна",
+    "обласної",
+    "обласній",
+    "обласну",
+    "обласною",
 }
 _HROMADA = {
     "громада",
@@ -103,10 +114,13 @@ _SETTLE_MARK = {
     "пгт",
     "village",
     "settlement",
-    "нп",
     "с-ще",
     "хутір",
 }
+# "н.п." / "нп" (населений пункт): any settlement, a city included.
+_PLACE_MARK = {"нп"}
+_PLACE_LEVELS = ("city", "selyshche", "village")
+_MARK_WORDS = frozenset(_CITY_MARK | _SETTLE_MARK | _PLACE_MARK | {"п"})
 _MID_SENTENCE = set(",;:(«\"'-/") | set("0123456789")
 
 
@@ -216,7 +230,7 @@ class _Scanner:
                 and (not caps_lines or not self._capitalised(ws[i][0]))
             ):
                 # Names start with a capital (or stand in an all-caps line): skip the lookups.
-                mark = "city" if w in _CITY_MARK else "settlement" if w in _SETTLE_MARK else ""
+                mark = self._mark(i) if w in _MARK_WORDS else ""
                 i += 1
                 continue
             form = self._lookup(self.g.forms, i)
@@ -236,6 +250,8 @@ class _Scanner:
                         or [c for c in cands_i if c[1].level == "region"]
                         or cands_i
                     )
+                elif mark == "place":
+                    cands_i = [c for c in cands_i if c[1].level in _PLACE_LEVELS] or cands_i
                 elif mark == "settlement":
                     cands_i = [c for c in cands_i if c[1].level in ("selyshche", "village")] or (
                         cands_i
@@ -246,9 +262,25 @@ class _Scanner:
                     out.append(self._mention(start, end, [p for _, p in cands_i]))
                 i, mark = i + form[0], ""
                 continue
-            mark = "city" if w in _CITY_MARK else "settlement" if w in _SETTLE_MARK else ""
+            mark = self._mark(i) if w in _MARK_WORDS else ""
             i += 1
         return out
+
+    def _mark(self, i: int) -> str:
+        """The kind of place a marker word announces for the name after it ("м.", "с.", "н.п.")."""
+        w = self.ws[i][2]
+        if w in _CITY_MARK:
+            return "city"
+        if w in _SETTLE_MARK:
+            return "settlement"
+        if w in _PLACE_MARK or (
+            w == "п"
+            and i > 0
+            and self.ws[i - 1][2] == "н"
+            and self.norm[self.ws[i - 1][1] : self.ws[i][0]].strip() == "."
+        ):
+            return "place"
+        return ""
 
     def _unmarked(
         self, cands: list[tuple[int, Place]], start: int, end: int
@@ -283,15 +315,23 @@ def find_mentions(
 ) -> list[Mention]:
     """All candidate place mentions, non-overlapping, in text order; longest match wins.
 
-    ``norm`` is ``matcher_text.normalise(text)`` when the caller has it already.
+    ``norm`` is ``matcher_text.normalise(text)`` when the caller has it already (then the caller
+    has cleaned the text); otherwise invisible characters are dropped first and the offsets are
+    into ``strip_invisible(text)``.
     """
+    if norm is None:
+        text = strip_invisible(text)
     return _Scanner(load(), text, require_capital, norm).scan()
 
 
 def _rank(p: Place) -> tuple[int, int]:
-    """Level first; among hromadas, those centred on a city ("Криворізька") come first."""
+    """Level first; among hromadas, those centred on a city ("Криворізька") come first; a raion
+    from before 2020 comes after every current raion, those named after a city first."""
     g = load()
-    urban = p.level == "hromada" and g.by_key.get(p.key, -1) in g.urban
+    idx = g.by_key.get(p.key, -1)
+    if idx in g.old:
+        return LEVEL_RANK[p.level], 2 if idx in g.urban else 3
+    urban = p.level == "hromada" and idx in g.urban
     return LEVEL_RANK[p.level], 0 if urban else 1
 
 
@@ -314,6 +354,12 @@ def _pick(
     cands = list(m.candidates)
     settled = [p for p in cands if p.level != "village"]
     villages = [p for p in cands if p.level == "village"]
+    if len(settled) == 1 and settled[0].key == "region:UA-30" and "UA-30" not in regions:
+        # a Kyiv neighbourhood ("Оболонь", "Березняки") named by another region's channel that
+        # has a village of that name is the village
+        local = [p for p in villages if p.region in regions]
+        if len(local) == 1:
+            return local[0]
     if len({p.region for p in settled}) == 1:
         return _best(settled)
     near = [p for p in settled if raion_of.get(p.key) in raions or p.key in raions]
@@ -352,7 +398,10 @@ def resolve(
         settled = [p for p in m.candidates if p.level != "village"]
         for p in settled:  # only settled places are matched by raion (villages never are)
             raion_of[p.key] = _raion_code(g, p)
-        if settled and len({p.region for p in settled}) == 1:
+        kyiv_homonym = (
+            settled and settled[0].key == "region:UA-30" and len(settled) < len(m.candidates)
+        )
+        if settled and len({p.region for p in settled}) == 1 and not kyiv_homonym:
             regions.add(settled[0].region)
             if len(settled) == 1 and settled[0].level == "raion":
                 raions.add(settled[0].key)

@@ -15,9 +15,35 @@ _CHARMAP = str.maketrans(
     {
         **{a: "'" for a in _APOSTROPHES},
         **{"ё": "е", "–": "-", "—": "-", "−": "-", "‑": "-", "‐": "-"},
-        **{"\u00a0": " ", "\u202f": " ", "\u2009": " "},
+        # No-break and fixed-width spaces ("NBSP variants") are plain spaces for matching.
+        **{ch: " " for ch in "\u00a0\u202f\u2007\u205f\u3000\u2028\u2029"},
+        **{chr(c): " " for c in range(0x2000, 0x200B)},
     }
 )
+# Characters that render as nothing. Always dropped: zero-width space, word joiner, soft hyphen,
+# BOM, direction marks and embeddings, the combining grapheme joiner, invisible operators. Joiners
+# and variation selectors also build emoji ("👨‍👩", "☄️"), so they go only where they touch a letter
+# ("Київ\u200dська", "обл\ufe0fасть").
+_INVISIBLE = re.compile(
+    "[\u200b\u2060\u00ad\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u034f\u180e\u2061-\u2064]"
+    "|(?<=\\w)[\u200c\u200d\ufe00-\ufe0f]+|[\u200c\u200d]+(?=\\w)"
+)
+_INVISIBLE_ANY = re.compile(
+    "[\u200b-\u200f\u2060-\u2064\u00ad\ufeff\u202a-\u202e\u2066-\u2069\u034f\u180e\ufe00-\ufe0f]"
+)
+
+
+def strip_invisible(text: str) -> str:
+    """The text without invisible characters that split words: "Київ\u200bська" → "Київська".
+
+    Not length-preserving, so callers clean the post once, first, and take every offset from the
+    cleaned text. Most posts have none: one search, no copy.
+    """
+    if _INVISIBLE_ANY.search(text) is None:
+        return text
+    return _INVISIBLE.sub("", text)
+
+
 _CYR = re.compile(r"[а-яіїєґ]")
 _LATIN = re.compile(r"[a-z]")
 _LATIN_WORD = re.compile(r"[a-zа-яіїєґ']*[a-z][a-zа-яіїєґ']*")
@@ -48,10 +74,13 @@ def words(norm: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, word, hyphen_before) for each word of normalised text."""
     out: list[tuple[int, int, str, bool]] = []
     prev_end = -2
+    possessive = "'s" in norm  # English "Kyiv's mayor": the name without "'s"
     for m in WORD.finditer(norm):
-        s = m.start()
-        out.append((s, m.end(), m.group(0), s == prev_end + 1 and norm[prev_end] == "-"))
-        prev_end = m.end()
+        s, e, w = m.start(), m.end(), m.group(0)
+        if possessive and w.endswith("'s") and w.isascii():
+            e, w = e - 2, w[:-2]
+        out.append((s, e, w, s == prev_end + 1 and norm[prev_end] == "-"))
+        prev_end = e
     return out
 
 

@@ -22,7 +22,7 @@ from bot.parsing.numbers import has_number
 from bot.parsing.places import NATIONAL, Located, locate, route_places
 from bot.parsing.quantity import CUMULATIVE
 from bot.parsing.summary import summarise
-from bot.parsing.text import Clause, clauses, normalise
+from bot.parsing.text import Clause, clauses, normalise, strip_invisible
 from bot.parsing.tokens import tokenize
 
 _RAIL: Final = re.compile(
@@ -128,6 +128,7 @@ def parse(
     ``default_region`` the ISO code of a regional channel, used when the post names no region.
     """
     text = clip(text)  # every caller gets the cap: no post needs more, and time stays bounded
+    text = strip_invisible(text)  # before any offset is taken: they are all into the cleaned text
     if not text or not text.strip():
         return []
     norm = normalise(text)
@@ -325,16 +326,22 @@ def _regions_by_kind(
     """
     route = route_places(text, located)
     out: dict[str, set[str]] = {k: set() for k in found}
-    non_route = [p for i, p in enumerate(located) if i not in route] or located
+    non_route = [p for i, p in enumerate(located) if i not in route]
     for p in non_route:
         for clause, kinds in zip(parts, effective, strict=True):
             if clause.start <= p.start < clause.end:
                 for kind in kinds & found:
                     out[kind].add(p.place.region)
     everything = set() if national else {p.place.region for p in non_route}
-    for regs in out.values():
+    # A route's end stations place only a delay (contract rule 5), never the damage or the attack.
+    ends = {located[i].place.region for i in route}
+    for kind, regs in out.items():
         if not regs:
-            regs.update(everything or {default_region or NATIONWIDE})
+            regs.update(
+                everything
+                or (ends if kind == "train_delay" else set())
+                or {default_region or NATIONWIDE}
+            )
     return out
 
 

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 
 from bot.geo.matcher_text import normalise as geo_normalise
+from bot.geo.matcher_text import strip_invisible
+
+__all__ = ["Clause", "clauses", "normalise", "strip_invisible"]
 
 # One normalisation for the parser and the place matcher, so their offsets agree.
 normalise = geo_normalise
