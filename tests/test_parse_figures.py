@@ -340,3 +340,56 @@ def test_real_posts_counts_meet_the_target() -> None:
     ]
     res = _scorer().score(gold, pred)
     assert res["counts_accuracy"] >= 0.90, res
+
+
+# --- Russian thousands, English power verbs, a fire that breaks out --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "source_kind", "region", "kind", "counts", "regions"),
+    [
+        (
+            "В Одесской области после атаки без света остаются 15 тыс. абонентов.",
+            "governor",
+            "UA-51",
+            "power_outage",
+            {"consumers": 15000},
+            ("UA-51",),
+        ),
+        (
+            "Shelling cut power to 12,000 households in Kherson overnight, officials said.",
+            "news",
+            None,
+            "power_outage",
+            {"consumers": 12000},
+            ("UA-65",),
+        ),
+        (
+            "The strike knocked out electricity to 7,500 customers in the Sumy region.",
+            "news",
+            None,
+            "power_outage",
+            {"consumers": 7500},
+            ("UA-59",),
+        ),
+        (
+            "У Ніжині після удару загорілася будівля складу, вогонь загасили.",
+            "governor",
+            "UA-74",
+            "damage",
+            {},
+            ("UA-74",),
+        ),
+    ],
+)
+def test_russian_thousands_power_verbs_and_fires(
+    text: str,
+    source_kind: str,
+    region: str | None,
+    kind: str,
+    counts: dict[str, int],
+    regions: tuple[str, ...],
+) -> None:
+    found = {e.kind: e for e in parse(text, source_kind, region)}
+    assert kind in found
+    assert found[kind].counts == counts and found[kind].regions == regions

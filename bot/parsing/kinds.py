@@ -246,6 +246,8 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         B + r"посічен",
         B + r"вибит\w* (?:\w+ )?(?:вікн|шиб|двер)",
         B + r"загоранн",
+        B + r"загорі(?:вся|лася|лося|лися|лись)",
+        B + r"загорел(?:ся|ась|ось|ись)",
         B + r"займанн",
         B + r"горить",
         B + r"горіли",
@@ -280,6 +282,7 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
         r"\bblackouts?\b(?! schedules?)(?<!hourly blackout)(?<!hourly blackouts)"
         r"(?<!rolling blackout)(?<!rolling blackouts)(?<!scheduled blackouts)",
         r"\blost power\b",
+        r"\b(?:knock(?:ed|s|ing)? out|cut(?:s|ting)?(?: off)?) (?:the )?(?:power|electricity)\b",
         r"\bde-energi[sz]ed\b",
         r"\bdeenergi[sz]ed\b",
     ),
