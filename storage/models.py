@@ -19,6 +19,7 @@ from sqlalchemy import (
     CheckConstraint,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -39,7 +40,9 @@ SQLModel.metadata.naming_convention = {
 CHANNEL_KINDS: Final = ("air_force", "alerts", "governor", "railway", "energy", "news")
 CHAT_TYPES: Final = ("private", "group", "supergroup", "channel")
 LANGUAGES: Final = ("uk", "en")
-OUTBOX_STATUSES: Final = ("pending", "sending", "sent", "failed", "dead")
+OUTBOX_STATUSES: Final = ("pending", "sending", "sent", "failed", "dead", "expired")
+# Outbox.priority: message classes, claimed in this order (threats before reports before digests).
+OUTBOX_CLASSES: Final = ("threat", "report", "digest")
 # Chat.topics is a bitmask over this tuple: bit i set <=> TOPICS[i] wanted.
 TOPICS: Final = (
     "air_alerts",
@@ -240,16 +243,19 @@ class LiveMessage(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """One message to deliver: (event, chat), made unique by ``dedup_key``.
 
-    Lifecycle: pending → sending (claimed) → sent | failed (retry at ``next_attempt_at``) | dead.
+    Lifecycle: pending → sending (claimed) → sent | failed (retry at ``next_attempt_at``) | dead
+    | expired (its class's time to live ran out before Telegram took it).
     ``attempts`` counts claims; ``claimed_at`` lets a restart requeue rows stuck in ``sending``.
-    ``live_id`` (alerting) names the live message this row brings up to date.
+    ``live_id`` (alerting) names the live message this row brings up to date. ``priority`` is
+    the index of the row's class in :data:`OUTBOX_CLASSES`; claiming takes the lowest first.
     """
 
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_status_priority_next_attempt", "status", "priority", "next_attempt_at"),
         CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed', 'dead')", name="status_valid"
+            "status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'expired')",
+            name="status_valid",
         ),
     )
 
@@ -270,6 +276,7 @@ class Outbox(SQLModel, table=True):
     )
     dedup_key: str = Field(sa_type=String(128), unique=True)
     status: str = Field(default="pending", sa_type=String(16))
+    priority: int = Field(default=1, sa_type=SmallInteger)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

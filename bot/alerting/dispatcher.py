@@ -5,8 +5,16 @@ sink or every ``poll_s``) and queues them per chat; the *pump* paces them throug
 token bucket to ``workers`` concurrent senders; the :class:`Recorder` writes outcomes in
 group commits, so a row is marked ``sent`` milliseconds after Telegram answered.
 
+Priority: claiming and pacing take threats before reports before digests (the row's class).
+
+Outages (:mod:`bot.alerting.policy`): a network failure never kills a row; it waits with
+capped, jittered backoff until its class's time to live runs out and is then ``expired``.
+Failures in a row open a circuit breaker: queued rows go back to the outbox, claiming pauses
+and ``getMe`` probes until Telegram answers. ``health`` says so for ``/healthz``.
+
 Crash safety: the outbox row is the unit. A row is ``sending`` from claim to mark; on start
-every ``sending`` row is put back (one dispatcher per database). Rows whose request Telegram
+every ``sending`` row is put back (one dispatcher per database), and a periodic sweep requeues
+rows someone else left in ``sending`` (never the ones this process still holds). Rows whose request Telegram
 had executed when the process died — at most ``workers`` in flight plus one group commit —
 are sent again: the window between Telegram's answer and our commit is the one unavoidable
 at-least-once edge (the Bot API has no idempotency key). Everything else is exactly once:
@@ -18,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 import warnings
 from collections.abc import Callable
@@ -30,16 +37,18 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.alerting.limiter import ChatScheduler, RateLimits, TokenBucket
+from bot.alerting.policy import CircuitBreaker, DeliveryPolicy, backoff_s
 from bot.alerting.recorder import Recorder
 from bot.alerting.render import KYIV, MAX_LEN, split_html, u16len
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
 from storage.crud.live import Delivered, Job
 from storage.db import session_scope
+from storage.models import OUTBOX_CLASSES
 
 logger = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # for unexpected errors only; network failures wait for the time to live
 GONE = ("chat not found", "bot was blocked", "user is deactivated", "bot was kicked")
 
 
@@ -54,6 +63,9 @@ class DispatchStats:
     network_errors: int = 0
     dead: int = 0
     deactivated: int = 0
+    expired: int = 0
+    requeued: int = 0
+    breaker_opened: int = 0
 
 
 def in_quiet_hours(start: int | None, end: int | None, moment: datetime) -> bool:
@@ -63,11 +75,6 @@ def in_quiet_hours(start: int | None, end: int | None, moment: datetime) -> bool
     local = moment.astimezone(KYIV)
     minute = local.hour * 60 + local.minute
     return start <= minute < end if start < end else (minute >= start or minute < end)
-
-
-def backoff_s(attempts: int) -> float:
-    """Exponential backoff with jitter: ~1 s, 2 s, 4 s … capped at 5 minutes."""
-    return random.uniform(0.5, 1.0) * min(300.0, 2.0 ** max(0, attempts - 1))
 
 
 def _retry_after_s(err: RetryAfter) -> float:
@@ -95,6 +102,7 @@ class Dispatcher:
         poll_s: float = 1.0,
         stop_grace_s: float = 3.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        policy: DeliveryPolicy | None = None,
     ) -> None:
         self.engine = engine
         self.bot = bot
@@ -106,10 +114,17 @@ class Dispatcher:
         self.stop_grace_s = stop_grace_s
         self.clock = clock
         self.stats = DispatchStats()
+        self.policy = policy or DeliveryPolicy()
+        p = self.policy
+        self.breaker = CircuitBreaker(p.breaker_after, p.breaker_base_s, p.breaker_max_s)
         self._global = TokenBucket(rate, self.limits.global_burst, time.monotonic())
         self._sched: ChatScheduler[Job] = ChatScheduler(
-            self.limits, lambda j: j.chat_id, lambda j: j.chat_type != "private"
+            self.limits,
+            lambda j: j.chat_id,
+            lambda j: j.chat_type != "private",
+            priority_of=(lambda j: j.priority) if p.priority else (lambda _j: 0),
         )
+        self._mine: set[int] = set()  # claimed by this process and not finished
         self._ready: asyncio.Queue[Job] = asyncio.Queue(maxsize=self.workers)
         self.recorder = Recorder(engine, clock)
         self._live: dict[int, tuple[int, str]] = {}  # live_id -> (message id, text shown)
@@ -136,6 +151,7 @@ class Dispatcher:
         self._tasks = [
             asyncio.create_task(self._claim_loop(), name="outbox-claim"),
             asyncio.create_task(self._pump(), name="outbox-pump"),
+            asyncio.create_task(self._maintain_loop(), name="outbox-maintain"),
             *(
                 asyncio.create_task(self._worker(), name=f"outbox-send-{i}")
                 for i in range(self.workers)
@@ -166,6 +182,28 @@ class Dispatcher:
         """Rows claimed and not yet finished."""
         return self._claimed
 
+    @property
+    def health(self) -> tuple[bool, str]:
+        """For ``/healthz``: failing while Telegram does not answer or outcomes cannot be
+        written; the detail names what fails."""
+        alive = bool(self._tasks) and all(not t.done() for t in self._tasks)
+        if not alive:
+            return False, "stopped"
+        problems = []
+        if self.breaker.is_open:
+            since = time.monotonic() - (self.breaker.opened_at or 0.0)
+            problems.append(f"Telegram API failing for {since:.0f} s, sending paused")
+        elif self.breaker.failures:
+            problems.append(f"{self.breaker.failures} sends failed in a row")
+        if self.recorder.failing_since is not None:
+            since = time.monotonic() - self.recorder.failing_since
+            problems.append(
+                f"database writes failing for {since:.0f} s, {self.recorder.backlog} outcomes held"
+            )
+        if problems and (self.breaker.is_open or self.recorder.failing_since is not None):
+            return False, "; ".join(problems)
+        return True, f"running, {self._claimed} in hand" + "".join(f"; {p}" for p in problems)
+
     async def stop(self) -> None:
         """Stop claiming, let in-flight sends finish (``stop_grace_s``), hand the rest back."""
         if self._stopping or not self._tasks:
@@ -191,25 +229,32 @@ class Dispatcher:
         leftover.extend(self._inflight.values())  # cut off: outcome unknown, sent again later
         for job in leftover:
             self.recorder.release(job.outbox_id)
-        await self.recorder.stop()
+        await self.recorder.stop(timeout=self.stop_grace_s)
         logger.info("dispatcher.stopped", extra={"released": len(leftover)})
 
     # ---- claiming --------------------------------------------------------------------------
 
     async def _claim_loop(self) -> None:
         while not self._stopping:
+            if self.breaker.is_open and not await self._probe():
+                continue
             self._wake.clear()  # before claiming: a wake during the claim is not lost
             room = self.batch - self._claimed
             if room >= max(1, self.batch // 4):
                 try:
                     jobs, orphans = await asyncio.to_thread(self._claim, room)
-                except Exception:
-                    logger.exception("dispatcher.claim_failed")
+                except Exception as err:
+                    logger.warning("dispatcher.claim_failed", extra={"error": repr(err)[:200]})
                     jobs, orphans = [], []
                 for outbox_id in orphans:
                     self.recorder.dead(outbox_id, "chat inactive or no live message")
-                self._claimed += len(jobs)
+                now = self.clock()
                 for job in jobs:
+                    if self._overdue(job, now):
+                        self._expire(job)
+                        continue
+                    self._claimed += 1
+                    self._mine.add(job.outbox_id)
                     self._sched.add(job)
                 self._more_due = len(jobs) + len(orphans) >= room
                 if self._more_due and self._claimed < self.batch // 2:
@@ -217,13 +262,94 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
 
+    async def _probe(self) -> bool:
+        """Breaker open: wait for the next probe, ask ``getMe``; ``True`` once it answers."""
+        delay = self.breaker.next_probe - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(min(delay, self.poll_s))
+            return False
+        try:
+            await self.bot.get_me()
+        except NetworkError as err:
+            self.breaker.probe_failed(time.monotonic())
+            logger.info("dispatcher.probe_failed", extra={"error": str(err)[:200]})
+            return False
+        except Exception:  # the API answered something: it is up
+            pass
+        logger.warning("dispatcher.breaker_closed", extra={"failures": self.breaker.failures})
+        self.breaker.success()
+        try:  # rows that failed during the outage need not wait out their backoff
+            await asyncio.to_thread(self._retry_now)
+        except Exception as err:
+            logger.warning("dispatcher.retry_now_failed", extra={"error": repr(err)[:200]})
+        return True
+
+    def _retry_now(self) -> None:
+        with session_scope(self.engine) as s:
+            crud_outbox.retry_now(s, now=self.clock())
+
+    def _open_breaker(self) -> None:
+        """Whole API failing: hand every queued row back (no attempt counted), pause claiming."""
+        self.stats.breaker_opened += 1
+        queued = self._sched.drain()
+        for job in queued:
+            self.recorder.release(job.outbox_id)
+            self._mine.discard(job.outbox_id)
+        self._claimed -= len(queued)
+        logger.error(
+            "dispatcher.breaker_open",
+            extra={"failures": self.breaker.failures, "released": len(queued)},
+        )
+
     def _claim(self, limit: int) -> tuple[list[Job], list[int]]:
         with session_scope(self.engine) as s:
-            rows = crud_outbox.claim_due(s, limit, now=self.clock())
+            rows = crud_outbox.claim_due(
+                s, limit, now=self.clock(), by_priority=self.policy.priority
+            )
             ids = [r.id for r in rows if r.id is not None]
             jobs = crud_live.jobs_for(s, ids)
         found = {j.outbox_id for j in jobs}
         return jobs, [i for i in ids if i not in found]
+
+    async def _maintain_loop(self) -> None:
+        """Periodically: expire what outlived its class, requeue rows others left in sending."""
+        while not self._stopping:
+            await asyncio.sleep(self.policy.maintain_every_s)
+            try:
+                expired, requeued = await asyncio.to_thread(self._maintain)
+            except Exception as err:  # the database is away: try again next round
+                logger.warning("dispatcher.maintain_failed", extra={"error": repr(err)[:200]})
+                continue
+            self.stats.expired += expired
+            self.stats.requeued += requeued
+            if expired or requeued:
+                logger.warning(
+                    "dispatcher.maintained", extra={"expired": expired, "requeued": requeued}
+                )
+                self._wake.set()
+
+    def _maintain(self) -> tuple[int, int]:
+        now = self.clock()
+        keep = self._mine | self.recorder.held
+        with session_scope(self.engine) as s:
+            expired = crud_outbox.expire_overdue(s, self.policy.ttl_s, now=now)
+            stale = now - timedelta(seconds=self.policy.stale_after_s)
+            requeued = crud_outbox.requeue_stale_sending(s, stale, now=now, keep=keep)
+        return expired, requeued
+
+    def _overdue(self, job: Job, now: datetime) -> bool:
+        ttl = self.policy.ttl_for(OUTBOX_CLASSES[job.priority])
+        return ttl > 0 and job.created_at is not None and now - job.created_at > timedelta(
+            seconds=ttl
+        )
+
+    def _expire(self, job: Job) -> None:
+        self.stats.expired += 1
+        logger.warning(
+            "dispatcher.expired",
+            extra={"chat_id": job.chat_id, "class": OUTBOX_CLASSES[job.priority]},
+        )
+        self.recorder.expired(job.outbox_id, "expired: time to live ran out")
 
     # ---- pacing and sending ----------------------------------------------------------------
 
@@ -267,16 +393,21 @@ class Dispatcher:
         except RetryAfter as err:
             return self._rate_limited(job, _retry_after_s(err))
         except ChatMigrated as err:
+            self.breaker.success()  # Telegram answered: the API is up
             return self._dead(job, f"chat migrated to {err.new_chat_id}")
         except Forbidden as err:
+            self.breaker.success()
             return self._gone(job, str(err))
         except BadRequest as err:
+            self.breaker.success()
             if any(g in str(err).lower() for g in GONE):
                 return self._gone(job, str(err))
             return self._dead(job, str(err))
         except NetworkError as err:  # includes TimedOut: the request may or may not have run
             self.stats.network_errors += 1
-            return self._retry(job, f"{type(err).__name__}: {err}")
+            if self.breaker.failure(time.monotonic()):
+                self._open_breaker()
+            return self._retry(job, f"{type(err).__name__}: {err}", network=True)
         self._sent(job, message_id)
 
     async def _send_new(self, job: Job, silent: bool) -> int:
@@ -319,6 +450,7 @@ class Dispatcher:
     # ---- outcomes --------------------------------------------------------------------------
 
     def _sent(self, job: Job, message_id: int) -> None:
+        self.breaker.success()
         if job.live_id is not None:
             self._live[job.live_id] = (message_id, job.text)
             if len(self._live) > 200_000:
@@ -330,6 +462,7 @@ class Dispatcher:
         self._sched.done(job, pause_s=pause_s, again=again)
         if not again:
             self._claimed -= 1
+            self._mine.discard(job.outbox_id)
             if self._more_due and self._claimed < self.batch // 2:
                 self._more_due = False
                 self._wake.set()  # refill before the queue runs dry
@@ -337,6 +470,7 @@ class Dispatcher:
     def _rate_limited(self, job: Job, retry_after: float) -> None:
         """429: wait as told. Several chats limited within a second → pause everyone."""
         self.stats.rate_limited += 1
+        self.breaker.success()
         now = time.monotonic()
         self._recent_429 = [t for t in self._recent_429 if now - t < 1.0] + [now]
         if len(self._recent_429) >= 3:
@@ -346,10 +480,16 @@ class Dispatcher:
         )
         self._release_chat(job, pause_s=retry_after, again=True)
 
-    def _retry(self, job: Job, error: str) -> None:
-        if job.attempts >= MAX_ATTEMPTS:
+    def _retry(self, job: Job, error: str, *, network: bool = False) -> None:
+        """Try again later; a network failure waits for the class's time to live, anything
+        else gives up after ``MAX_ATTEMPTS``."""
+        now = self.clock()
+        if self._overdue(job, now):
+            self._expire(job)
+            return self._release_chat(job)
+        if not network and job.attempts >= MAX_ATTEMPTS:
             return self._dead(job, error)
-        at = self.clock() + timedelta(seconds=backoff_s(job.attempts))
+        at = now + timedelta(seconds=backoff_s(job.attempts, self.policy.retry_cap_s))
         logger.warning("dispatcher.retry", extra={"chat_id": job.chat_id, "attempts": job.attempts})
         self.recorder.retry(job.outbox_id, at, error)
         self._release_chat(job)
@@ -368,5 +508,6 @@ class Dispatcher:
         for other in self._sched.drop_chat(job.chat_id):
             self.recorder.dead(other.outbox_id, "chat deactivated")
             self._claimed -= 1
+            self._mine.discard(other.outbox_id)
         self.recorder.deactivate(job.chat_id)
         self._release_chat(job)

@@ -5,6 +5,9 @@ per group. Staying under that ourselves is much cheaper than collecting 429s: th
 bucket paces hand-outs (reservation style: waiters queue up as negative tokens, so many
 workers still produce an even stream), and each chat has its own bucket and is never sent
 two messages at once, which also keeps a chat's messages in order.
+
+Jobs have a priority (0 first): among the chats that may send now, the one whose next job has
+the best priority goes first, and within a chat a threat overtakes queued reports.
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ class _ChatQueue(Generic[T]):
     jobs: deque[T] = field(default_factory=deque)
     busy: bool = False
     scheduled: bool = False
+    entry: int = -1  # seq of the chat's live heap entry; older entries are stale
+    entry_priority: int = 0
     not_before: float = 0.0
     last_used: float = 0.0
 
@@ -91,13 +96,15 @@ class ChatScheduler(Generic[T]):
         chat_of: Callable[[T], int],
         is_group: Callable[[T], bool],
         clock: Callable[[], float] = time.monotonic,
+        priority_of: Callable[[T], int] = lambda _job: 0,
     ) -> None:
         self.limits = limits
         self.chat_of = chat_of
         self.is_group = is_group
         self.clock = clock
+        self.priority_of = priority_of
         self._chats: dict[int, _ChatQueue[T]] = {}
-        self._heap: list[tuple[float, int, int]] = []
+        self._heaps: dict[int, list[tuple[float, int, int]]] = {}
         self._seq = itertools.count()
         self._changed = asyncio.Event()
         self._closed = False
@@ -110,12 +117,16 @@ class ChatScheduler(Generic[T]):
         return TokenBucket(lim.per_chat_per_s, lim.per_chat_burst, self.clock())
 
     def _schedule(self, chat_id: int, q: _ChatQueue[T]) -> None:
-        if q.busy or q.scheduled or not q.jobs:
+        if q.busy or not q.jobs:
+            return
+        priority = self.priority_of(q.jobs[0])
+        if q.scheduled and q.entry_priority <= priority:
             return
         now = self.clock()
         ready = max(now + q.bucket.ready_in(now), q.not_before)
-        heapq.heappush(self._heap, (ready, next(self._seq), chat_id))
-        q.scheduled = True
+        seq = next(self._seq)
+        heapq.heappush(self._heaps.setdefault(priority, []), (ready, seq, chat_id))
+        q.scheduled, q.entry, q.entry_priority = True, seq, priority
         self._changed.set()
 
     def add(self, job: T) -> None:
@@ -123,25 +134,47 @@ class ChatScheduler(Generic[T]):
         q = self._chats.get(chat_id)
         if q is None:
             q = self._chats[chat_id] = _ChatQueue(self._bucket(self.is_group(job)))
-        q.jobs.append(job)
+        priority = self.priority_of(job)
+        if q.jobs and self.priority_of(q.jobs[-1]) > priority:  # overtake lesser classes
+            at = next(i for i, j in enumerate(q.jobs) if self.priority_of(j) > priority)
+            q.jobs.insert(at, job)
+        else:
+            q.jobs.append(job)
         self.queued += 1
         self._schedule(chat_id, q)
 
+    def _next_entry(self, now: float) -> tuple[int, float]:
+        """(priority of the best ready heap, 0) or (-1, seconds until one is ready)."""
+        wait = float("inf")
+        for priority in sorted(self._heaps):
+            heap = self._heaps[priority]
+            while heap:  # drop stale entries (superseded or forgotten chats)
+                q = self._chats.get(heap[0][2])
+                if q is not None and q.scheduled and q.entry == heap[0][1]:
+                    break
+                heapq.heappop(heap)
+            if not heap:
+                continue
+            if heap[0][0] <= now:
+                return priority, 0.0
+            wait = min(wait, heap[0][0] - now)
+        return -1, wait
+
     async def take(self) -> T | None:
-        """The next sendable job, or ``None`` once closed."""
+        """The next sendable job (best priority among the chats that may send), or ``None``
+        once closed."""
         while not self._closed:
-            if not self._heap:
-                self._changed.clear()
-                await self._changed.wait()
-                continue
-            ready, _, chat_id = self._heap[0]
             now = self.clock()
-            if ready > now:
+            priority, wait = self._next_entry(now)
+            if priority < 0:
                 self._changed.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), ready - now)
+                if wait == float("inf"):
+                    await self._changed.wait()
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), wait)
                 continue
-            heapq.heappop(self._heap)
+            _, _, chat_id = heapq.heappop(self._heaps[priority])
             q = self._chats[chat_id]
             q.scheduled = False
             if q.busy or not q.jobs:
@@ -187,7 +220,7 @@ class ChatScheduler(Generic[T]):
             out.extend(q.jobs)
             q.jobs.clear()
         self.queued = 0
-        self._heap.clear()
+        self._heaps.clear()
         for q in self._chats.values():
             q.scheduled = False
         return out

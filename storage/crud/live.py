@@ -196,6 +196,8 @@ class Job:
     sent_text: str | None
     telegram_message_id: int | None
     attempts: int
+    priority: int = 1  # index into OUTBOX_CLASSES: 0 threat, 1 report, 2 digest
+    created_at: datetime | None = None  # when queued: the class's time to live counts from here
 
 
 def jobs_for(session: Session, outbox_ids: Sequence[int]) -> list[Job]:
@@ -215,6 +217,8 @@ def jobs_for(session: Session, outbox_ids: Sequence[int]) -> list[Job]:
             col(LiveMessage.sent_text),
             col(LiveMessage.telegram_message_id),
             col(Outbox.attempts),
+            col(Outbox.priority),
+            col(Outbox.created_at),
         )
         .join(Chat, col(Chat.id) == col(Outbox.chat_id))
         .join(LiveMessage, col(LiveMessage.id) == col(Outbox.live_id))

@@ -2,24 +2,38 @@
 
 Lifecycle: ``pending`` → (:func:`claim_due`) ``sending`` → :func:`mark_sent` ``sent`` |
 :func:`mark_retry` ``failed`` (claimable again at ``next_attempt_at``) | :func:`mark_dead`
-``dead``. A crash leaves rows in ``sending``; :func:`requeue_stale_sending` puts them back
+``dead`` | :func:`expire_overdue` / :func:`mark_expired` ``expired`` (its class's time to live
+ran out). A crash leaves rows in ``sending``; :func:`requeue_stale_sending` puts them back
 (delivery is at-least-once). Run :func:`claim_due` in its own short transaction so the claim is
 visible to other claimers as soon as it returns.
+
+Every row has a class (:data:`~storage.models.OUTBOX_CLASSES`: threat, report, digest) stored
+as its ``priority``; claiming takes threats before reports before digests, so an air-raid alert
+never waits behind a night's summary when Telegram's rate limit queues messages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.crud._util import dialect_name, insert_for, now_or, short_error
-from storage.models import Outbox
+from storage.models import OUTBOX_CLASSES, Outbox
 from storage.types import as_utc
 
 CLAIMABLE = ("pending", "failed")
+DEFAULT_CLASS = "report"
+
+
+def priority_of(klass: str) -> int:
+    """The stored priority of a message class (lower is claimed first)."""
+    try:
+        return OUTBOX_CLASSES.index(klass)
+    except ValueError:
+        raise ValueError(f"unknown outbox class {klass!r}; one of {OUTBOX_CLASSES}") from None
 _CHUNK = 500  # rows per INSERT; keeps SQLite under its bound-parameter limit
 
 
@@ -35,15 +49,18 @@ def enqueue(
     *,
     happening: str | None = None,
     not_before: datetime | None = None,
+    klass: str = DEFAULT_CLASS,
     now: datetime | None = None,
 ) -> list[int]:
     """Queue the event for each chat, skipping (chat, key) pairs already queued.
 
     Idempotent through the unique ``dedup_key`` (``INSERT … ON CONFLICT DO NOTHING``). Pass
     ``happening`` (e.g. "air_alert:UA-74:2025-11-25T10:00") to dedup one real-world happening
-    reported by several posts. Returns the ids of the rows actually inserted.
+    reported by several posts. ``klass`` is the message class (threat, report, digest).
+    Returns the ids of the rows actually inserted.
     """
     stamp = now_or(now)
+    priority = priority_of(klass)
     due = as_utc(not_before) if not_before is not None else stamp
     rows = [
         {
@@ -51,6 +68,7 @@ def enqueue(
             "chat_id": chat_id,
             "dedup_key": dedup_key(event_id, chat_id, happening),
             "status": "pending",
+            "priority": priority,
             "attempts": 0,
             "next_attempt_at": due,
             "created_at": stamp,
@@ -69,18 +87,25 @@ def enqueue(
     return sorted(inserted)
 
 
-def claim_due(session: Session, limit: int, now: datetime | None = None) -> list[Outbox]:
-    """Atomically move up to ``limit`` due rows to ``sending`` and return them, oldest due first.
+def claim_due(
+    session: Session, limit: int, now: datetime | None = None, *, by_priority: bool = True
+) -> list[Outbox]:
+    """Atomically move up to ``limit`` due rows to ``sending`` and return them: threats first,
+    then reports, then digests, oldest due first within a class (``by_priority=False``: oldest
+    due first whatever the class — only for comparisons).
 
     One ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``; on PostgreSQL the inner select
     uses ``FOR UPDATE SKIP LOCKED`` so concurrent claimers take disjoint rows without waiting,
     on SQLite the statement runs under the database write lock. ``attempts`` is incremented.
     """
     stamp = now_or(now)
+    order = [col(Outbox.next_attempt_at), col(Outbox.id)]
+    if by_priority:
+        order.insert(0, col(Outbox.priority))
     due = (
         select(Outbox.id)
         .where(col(Outbox.status).in_(CLAIMABLE), col(Outbox.next_attempt_at) <= stamp)
-        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        .order_by(*order)
         .limit(limit)
     )
     if dialect_name(session) == "postgresql":
@@ -94,7 +119,9 @@ def claim_due(session: Session, limit: int, now: datetime | None = None) -> list
     claimed = list(
         session.execute(stmt, execution_options={"populate_existing": True}).scalars().all()
     )
-    claimed.sort(key=lambda row: (row.next_attempt_at, row.id or 0))
+    claimed.sort(
+        key=lambda row: (row.priority if by_priority else 0, row.next_attempt_at, row.id or 0)
+    )
     return claimed
 
 
@@ -142,14 +169,68 @@ def mark_dead(session: Session, outbox_id: int, error: str | BaseException | Non
     return _set(session, outbox_id, status="dead", last_error=short_error(error))
 
 
-def requeue_stale_sending(
-    session: Session, older_than: datetime, *, now: datetime | None = None
-) -> int:
-    """Put rows claimed before ``older_than`` and never finished back to ``pending``, due now."""
+def retry_now(session: Session, *, now: datetime | None = None) -> int:
+    """Make every ``failed`` row due now (Telegram is back after an outage); how many."""
+    stamp = now_or(now)
     result = session.execute(
         update(Outbox)
-        .where(col(Outbox.status) == "sending", col(Outbox.claimed_at) < older_than)
-        .values(status="pending", next_attempt_at=now_or(now), claimed_at=None),
+        .where(col(Outbox.status) == "failed", col(Outbox.next_attempt_at) > stamp)
+        .values(next_attempt_at=stamp),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def mark_expired(session: Session, outbox_id: int, error: str | None = None) -> bool:
+    """Its class's time to live ran out before Telegram took it: recorded, never silent."""
+    return _set(session, outbox_id, status="expired", last_error=short_error(error))
+
+
+def expire_overdue(
+    session: Session, ttl_s: Mapping[str, float], *, now: datetime | None = None
+) -> int:
+    """Mark claimable rows older than their class's time to live ``expired``; how many.
+
+    ``ttl_s`` maps a class to seconds; a class left out (or ``<= 0``) never expires.
+    """
+    stamp = now_or(now)
+    total = 0
+    for klass, seconds in ttl_s.items():
+        if seconds <= 0:
+            continue
+        result = session.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.status).in_(CLAIMABLE),
+                col(Outbox.priority) == priority_of(klass),
+                col(Outbox.created_at) < stamp - timedelta(seconds=seconds),
+            )
+            .values(status="expired", last_error="expired: time to live ran out"),
+            execution_options={"synchronize_session": False},
+        )
+        total += int(getattr(result, "rowcount", 0))
+    return total
+
+
+def requeue_stale_sending(
+    session: Session,
+    older_than: datetime,
+    *,
+    now: datetime | None = None,
+    keep: Collection[int] = (),
+) -> int:
+    """Put rows claimed before ``older_than`` and never finished back to ``pending``, due now.
+
+    ``keep``: ids the caller still holds (queued, in flight, or an outcome not yet written),
+    left alone so a periodic sweep never hands out a row that is still being worked on.
+    """
+    query = update(Outbox).where(
+        col(Outbox.status) == "sending", col(Outbox.claimed_at) < older_than
+    )
+    if keep:
+        query = query.where(col(Outbox.id).not_in(list(keep)))
+    result = session.execute(
+        query.values(status="pending", next_attempt_at=now_or(now), claimed_at=None),
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0))
@@ -164,13 +245,16 @@ def enqueue_live(
     session: Session,
     items: Sequence[tuple[int, int, int, int]],
     *,
+    klass: str = DEFAULT_CLASS,
     now: datetime | None = None,
 ) -> int:
     """Queue live-message updates ``(event_id, chat_id, live_id, revision)``; returns how many.
 
     ``dedup_key`` is ``"l<live>:<revision>"``: re-staging the same revision adds nothing.
+    ``klass`` is the message class (threat, report, digest) of every row.
     """
     stamp = now_or(now)
+    priority = priority_of(klass)
     if not items:
         return 0
     rows = [
@@ -180,6 +264,7 @@ def enqueue_live(
             "live_id": live_id,
             "dedup_key": f"l{live_id}:{revision}",
             "status": "pending",
+            "priority": priority,
             "attempts": 0,
             "next_attempt_at": stamp,
             "created_at": stamp,
