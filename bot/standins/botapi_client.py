@@ -156,6 +156,11 @@ class BotApiControl(ABC):
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         self._control("set_member", chat_id=chat_id, user_id=user_id, status=status)
 
+    def outage(self, seconds: float, mode: str = "502") -> None:
+        """Telegram down for ``seconds``: 502 Bad Gateway, or ``mode="drop"``: connections
+        closed unanswered. ``outage(0)`` ends it."""
+        self._control("outage", seconds=seconds, mode=mode)
+
     def set_limits(self, limits: Limits | bool | None = True, **overrides: float) -> None:
         """``set_limits(per_chat_per_s=5)`` = Telegram defaults with overrides;
         ``set_limits(None)`` disables limits; ``set_limits(Limits(...))`` sets them all."""

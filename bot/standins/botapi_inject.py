@@ -269,12 +269,28 @@ def clear_records(st: BotState) -> None:
     st.clear_records()
 
 
+def outage(st: BotState, seconds: float, mode: str = "502") -> None:
+    """Telegram is down for ``seconds`` from now (0 ends it): every Bot API request answers
+    502 Bad Gateway (``mode="502"``) or has its connection closed unanswered (``"drop"``)."""
+    if mode not in ("502", "drop"):
+        raise ValueError(f"unknown outage mode {mode!r}")
+    with st.lock:
+        st.outage_until = st.clock() + seconds
+        st.outage_mode = mode
+
+
+def in_outage(st: BotState) -> str | None:
+    """The outage mode while one lasts, else ``None``."""
+    with st.lock:
+        return st.outage_mode if st.clock() < st.outage_until else None
+
+
 CONTROL_OPS = {
     fn.__name__: fn
     for fn in (send_text, tap, channel_post, forward_from_channel, my_chat_member, push_update,
                block, kick, set_admins, set_member, set_limits, get_limits, sent, calls,
                call_count, rate_limited, pending_updates, callback_answer, webhook, commands,
-               clear_records)
+               clear_records, outage, in_outage)
 }  # fmt: skip
 
 

@@ -48,7 +48,7 @@ __all__ = ["BotApiControl", "BotApiProcess", "BotApiServer", "BotApiStandin", "C
 
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
            404: "Not Found", 409: "Conflict", 413: "Request Entity Too Large",
-           429: "Too Many Requests", 500: "Internal Server Error"}  # fmt: skip
+           429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway"}  # fmt: skip
 MAX_BODY = 50 * 1024 * 1024
 
 
@@ -164,7 +164,18 @@ class BotApiServer:
                 body = await self._body(reader, headers)
                 if body is None:
                     break
-                status, payload = await self._dispatch(target, headers, body)
+                down = (
+                    None if target.startswith("/_control/") else botapi_inject.in_outage(self.state)
+                )
+                if down == "drop":
+                    break
+                if down == "502":
+                    status, payload = (
+                        502,
+                        {"ok": False, "error_code": 502, "description": "Bad Gateway"},
+                    )
+                else:
+                    status, payload = await self._dispatch(target, headers, body)
                 data = json.dumps(payload, ensure_ascii=False).encode()
                 conn = headers.get("connection", "").lower()
                 keep = conn != "close" and (version == "HTTP/1.1" or conn == "keep-alive")

@@ -196,6 +196,8 @@ class BotState:
         self._global_bucket: _Bucket | None = None
         self._chat_buckets: dict[int, _Bucket] = {}
         self._listeners: list[Callable[[], None]] = []
+        self.outage_until = 0.0  # clock() before which the API is "down" (see ``outage``)
+        self.outage_mode = "502"  # 502: nginx's Bad Gateway; drop: connection closed unanswered
 
     # ---- objects -------------------------------------------------------------------------
 
