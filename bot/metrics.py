@@ -21,7 +21,7 @@ class Metrics:
         self.events = Counter("sitrep_events", "Events created or updated", ["kind"], registry=r)
         self.alerts = Counter(
             "sitrep_alerts",
-            "Alert messages by outcome (queued, sent, failed)",
+            "Alert messages by outcome (queued, sent, failed, expired)",
             ["status"],
             registry=r,
         )

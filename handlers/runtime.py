@@ -130,8 +130,10 @@ def _refresher(rt: Runtime) -> Callable[[], Awaitable[None]]:
         stats, m = rt.dispatcher.stats, rt.metrics
         m.alerts.labels("sent").inc(stats.sent + stats.edited - last.sent - last.edited)
         m.alerts.labels("failed").inc(stats.dead - last.dead)
+        m.alerts.labels("expired").inc(stats.expired - last.expired)
         m.http_429.inc(stats.rate_limited - last.rate_limited)
         last.sent, last.edited, last.dead = stats.sent, stats.edited, stats.dead
+        last.expired = stats.expired
         last.rate_limited = stats.rate_limited
         depth, latencies = await asyncio.to_thread(outbox)
         m.outbox_depth.set(depth)
@@ -159,8 +161,7 @@ def _checks(rt: Runtime) -> dict[str, Any]:
         return await asyncio.to_thread(verdict)
 
     async def dispatcher() -> tuple[bool, str]:
-        alive = any(not t.done() for t in rt.dispatcher._tasks)
-        return alive, f"{'running' if alive else 'stopped'}, {rt.dispatcher.busy} in hand"
+        return rt.dispatcher.health  # fails while Telegram or outcome writes fail
 
     return {"database": database, "sources": sources, "dispatcher": dispatcher}
 

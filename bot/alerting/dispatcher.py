@@ -339,8 +339,8 @@ class Dispatcher:
 
     def _overdue(self, job: Job, now: datetime) -> bool:
         ttl = self.policy.ttl_for(OUTBOX_CLASSES[job.priority])
-        return ttl > 0 and job.created_at is not None and now - job.created_at > timedelta(
-            seconds=ttl
+        return (
+            ttl > 0 and job.created_at is not None and now - job.created_at > timedelta(seconds=ttl)
         )
 
     def _expire(self, job: Job) -> None:

@@ -24,7 +24,8 @@ MESSAGES: dict[str, str] = {
     "admin.region": "• {region} — {n}",
     "admin.no_subscribers": "No subscriptions yet.",
     "admin.outbox": (
-        "<b>Outbox</b>: pending {pending} · sending {sending} · failed {failed} · dead {dead}"
+        "<b>Outbox</b>: pending {pending} · sending {sending} · failed {failed} · dead {dead} · "
+        "expired {expired}"
     ),
     "admin.bc_usage": "Usage: <code>/admin broadcast your text</code>",
     "admin.bc_preview": (

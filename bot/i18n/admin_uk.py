@@ -25,7 +25,7 @@ MESSAGES: dict[str, str] = {
     "admin.no_subscribers": "Підписок ще немає.",
     "admin.outbox": (
         "<b>Черга</b>: очікують {pending} · надсилаються {sending} · помилка {failed} · "
-        "відкинуто {dead}"
+        "відкинуто {dead} · прострочено {expired}"
     ),
     "admin.bc_usage": "Як: <code>/admin broadcast ваш текст</code>",
     "admin.bc_preview": (

@@ -34,6 +34,8 @@ def priority_of(klass: str) -> int:
         return OUTBOX_CLASSES.index(klass)
     except ValueError:
         raise ValueError(f"unknown outbox class {klass!r}; one of {OUTBOX_CLASSES}") from None
+
+
 _CHUNK = 500  # rows per INSERT; keeps SQLite under its bound-parameter limit
 
 
