@@ -187,14 +187,15 @@ async def test_rows_left_in_sending_by_a_dead_process_are_requeued_while_running
     engine: Engine, tg: BotApiStandin
 ) -> None:
     seed(engine, {1: ("UA-74",)})
+    await Pipeline(engine, OutboxSink(None)).ingest("air_alert_ua", alert_now())
+    with session_scope(engine) as s:  # parked (not claimable) until the dispatcher runs
+        s.execute(update(Outbox).values(status="dead"))
     bot = make_bot(tg.token, tg.base_url, base_file_url=tg.base_file_url, pool=4)
     async with bot:
         dispatcher = Dispatcher(engine, bot, limits=FAST, workers=2, poll_s=0.05, policy=QUICK)
         await dispatcher.start()
         try:
             # another process claimed the row and died: it sits in ``sending`` after our start
-            pipeline = Pipeline(engine, OutboxSink(None))
-            await pipeline.ingest("air_alert_ua", alert_now())
             with session_scope(engine) as s:
                 s.execute(
                     update(Outbox).values(

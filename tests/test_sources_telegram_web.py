@@ -19,6 +19,7 @@ from bot.sources.telegram_web import (
     RateLimited,
     SourceError,
     TelegramWebSource,
+    TooLarge,
     TransientError,
     UnreadablePage,
     parse_retry_after,
@@ -243,6 +244,70 @@ async def test_preview_disabled(tme: TmeStandin, source: TelegramWebSource) -> N
         await source.fetch_new("no_such_channel", 0)
     assert not isinstance(info.value, TransientError)
     assert isinstance(info.value, SourceError)
+
+
+async def test_first_redirect_is_rechecked_soon_repeated_ones_later(
+    tme: TmeStandin, source: TelegramWebSource, clock: FakeClock
+) -> None:
+    fill(tme, 2)
+    tme.misbehave("kpszsu", preview_disabled=True)
+    waits = []
+    for _ in range(6):
+        with pytest.raises(PreviewDisabled) as info:
+            await source.fetch_new("kpszsu", 0)
+        waits.append(info.value.retry_at - clock.now)
+    assert waits[0] <= 120  # a login wall can be a blip: look again within two minutes
+    assert waits == sorted(waits) and waits[2] > waits[0] and waits[-1] <= 6 * 3600
+    tme.misbehave("kpszsu", preview_disabled=False)
+    assert len((await source.fetch_new("kpszsu", 0)).posts) == 2
+    tme.misbehave("kpszsu", preview_disabled=True)
+    with pytest.raises(PreviewDisabled) as info:  # a success resets the count
+        await source.fetch_new("kpszsu", 0)
+    assert info.value.retry_at - clock.now == waits[0]
+
+
+async def test_backoff_is_capped_at_about_two_minutes(
+    tme: TmeStandin, source: TelegramWebSource, clock: FakeClock
+) -> None:
+    fill(tme, 1)
+    tme.misbehave("kpszsu", server_error=20)
+    waits = []
+    for _ in range(20):
+        with pytest.raises(TransientError) as info:
+            await source.fetch_new("kpszsu", 0)
+        waits.append(info.value.retry_at - clock.now)
+    assert max(waits) <= 120.0
+
+
+async def test_a_huge_page_is_an_error_not_a_memory_spike(
+    tme: TmeStandin, client: httpx.AsyncClient
+) -> None:
+    fill(tme, 1)
+    source = TelegramWebSource(client, base_url=tme.base_url, max_body_bytes=100_000)
+    tme.misbehave("kpszsu", body="<div>" + "x" * 300_000 + "</div>")
+    with pytest.raises(TooLarge, match="too large") as info:
+        await source.fetch_new("kpszsu", 0)
+    assert isinstance(info.value, TransientError)
+    tme.misbehave("kpszsu", body=None)
+    assert len((await source.fetch_new("kpszsu", 0)).posts) == 1
+
+
+async def test_a_huge_chunked_body_is_cut_off_while_streaming() -> None:
+    sent = []
+
+    async def endless() -> AsyncIterator[bytes]:
+        for _ in range(10_000):  # 640 MB if read whole
+            sent.append(1)
+            yield b"x" * 65536
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless())
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        source = TelegramWebSource(client, base_url="http://tme.test")
+        with pytest.raises(TooLarge):
+            await source.fetch_new("kpszsu", 0)
+    assert len(sent) <= 40  # stopped just past 2 MB
 
 
 async def test_truncated_and_changed_html(tme: TmeStandin, source: TelegramWebSource) -> None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.alerting.dispatcher import Dispatcher, DispatchStats, in_quiet_hours
+from bot.alerting.dispatcher import Dispatcher, in_quiet_hours
 from bot.alerting.limiter import RateLimits
 from bot.alerting.render import AlertView, render, split_html
+from bot.alerting.sending import DispatchStats
 from bot.alerting.sink import OutboxSink
 from bot.alerting.topics import TOPIC_OF_KIND, topic_of
 

@@ -27,19 +27,19 @@ import asyncio
 import contextlib
 import logging
 import time
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.alerting.limiter import ChatScheduler, RateLimits, TokenBucket
+from bot.alerting.maintenance import health_of, maintain
 from bot.alerting.policy import CircuitBreaker, DeliveryPolicy, backoff_s
 from bot.alerting.recorder import Recorder
-from bot.alerting.render import KYIV, MAX_LEN, split_html, u16len
+from bot.alerting.render import KYIV
+from bot.alerting.sending import GONE, DispatchStats, edit, retry_after_s, send_new
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
 from storage.crud.live import Delivered, Job
@@ -47,25 +47,7 @@ from storage.db import session_scope
 from storage.models import OUTBOX_CLASSES
 
 logger = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ATTEMPTS = 8  # for unexpected errors only; network failures wait for the time to live
-GONE = ("chat not found", "bot was blocked", "user is deactivated", "bot was kicked")
-
-
-@dataclass
-class DispatchStats:
-    """Counters for logs, metrics and the benchmark."""
-
-    sent: int = 0
-    edited: int = 0
-    unchanged: int = 0
-    rate_limited: int = 0
-    network_errors: int = 0
-    dead: int = 0
-    deactivated: int = 0
-    expired: int = 0
-    requeued: int = 0
-    breaker_opened: int = 0
 
 
 def in_quiet_hours(start: int | None, end: int | None, moment: datetime) -> bool:
@@ -75,13 +57,6 @@ def in_quiet_hours(start: int | None, end: int | None, moment: datetime) -> bool
     local = moment.astimezone(KYIV)
     minute = local.hour * 60 + local.minute
     return start <= minute < end if start < end else (minute >= start or minute < end)
-
-
-def _retry_after_s(err: RetryAfter) -> float:
-    with warnings.catch_warnings():  # int vs timedelta deprecation in PTB 22
-        warnings.simplefilter("ignore")
-        value = err.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class Dispatcher:
@@ -187,22 +162,7 @@ class Dispatcher:
         """For ``/healthz``: failing while Telegram does not answer or outcomes cannot be
         written; the detail names what fails."""
         alive = bool(self._tasks) and all(not t.done() for t in self._tasks)
-        if not alive:
-            return False, "stopped"
-        problems = []
-        if self.breaker.is_open:
-            since = time.monotonic() - (self.breaker.opened_at or 0.0)
-            problems.append(f"Telegram API failing for {since:.0f} s, sending paused")
-        elif self.breaker.failures:
-            problems.append(f"{self.breaker.failures} sends failed in a row")
-        if self.recorder.failing_since is not None:
-            since = time.monotonic() - self.recorder.failing_since
-            problems.append(
-                f"database writes failing for {since:.0f} s, {self.recorder.backlog} outcomes held"
-            )
-        if problems and (self.breaker.is_open or self.recorder.failing_since is not None):
-            return False, "; ".join(problems)
-        return True, f"running, {self._claimed} in hand" + "".join(f"; {p}" for p in problems)
+        return health_of(alive, self.breaker, self.recorder, self._claimed)
 
     async def stop(self) -> None:
         """Stop claiming, let in-flight sends finish (``stop_grace_s``), hand the rest back."""
@@ -315,27 +275,12 @@ class Dispatcher:
         """Periodically: expire what outlived its class, requeue rows others left in sending."""
         while not self._stopping:
             await asyncio.sleep(self.policy.maintain_every_s)
-            try:
-                expired, requeued = await asyncio.to_thread(self._maintain)
-            except Exception as err:  # the database is away: try again next round
-                logger.warning("dispatcher.maintain_failed", extra={"error": repr(err)[:200]})
-                continue
-            self.stats.expired += expired
-            self.stats.requeued += requeued
-            if expired or requeued:
-                logger.warning(
-                    "dispatcher.maintained", extra={"expired": expired, "requeued": requeued}
-                )
+            keep = self._mine | self.recorder.held
+            done = await maintain(self.engine, self.policy, self.clock(), keep)
+            if done is not None and any(done):
+                self.stats.expired += done[0]
+                self.stats.requeued += done[1]
                 self._wake.set()
-
-    def _maintain(self) -> tuple[int, int]:
-        now = self.clock()
-        keep = self._mine | self.recorder.held
-        with session_scope(self.engine) as s:
-            expired = crud_outbox.expire_overdue(s, self.policy.ttl_s, now=now)
-            stale = now - timedelta(seconds=self.policy.stale_after_s)
-            requeued = crud_outbox.requeue_stale_sending(s, stale, now=now, keep=keep)
-        return expired, requeued
 
     def _overdue(self, job: Job, now: datetime) -> bool:
         ttl = self.policy.ttl_for(OUTBOX_CLASSES[job.priority])
@@ -387,11 +332,13 @@ class Dispatcher:
         silent = in_quiet_hours(job.quiet_start, job.quiet_end, self.clock())
         try:
             if message_id is None:
-                message_id = await self._send_new(job, silent)
+                message_id = await send_new(self.bot, job, silent)
+                self.stats.sent += 1
             else:
-                message_id = await self._edit(job, message_id, silent)
+                message_id, outcome = await edit(self.bot, job, message_id, silent)
+                setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         except RetryAfter as err:
-            return self._rate_limited(job, _retry_after_s(err))
+            return self._rate_limited(job, retry_after_s(err))
         except ChatMigrated as err:
             self.breaker.success()  # Telegram answered: the API is up
             return self._dead(job, f"chat migrated to {err.new_chat_id}")
@@ -409,43 +356,6 @@ class Dispatcher:
                 self._open_breaker()
             return self._retry(job, f"{type(err).__name__}: {err}", network=True)
         self._sent(job, message_id)
-
-    async def _send_new(self, job: Job, silent: bool) -> int:
-        parts = split_html(job.text) if u16len(job.text) > MAX_LEN else [job.text]
-        first: int | None = None
-        for part in parts:
-            msg = await self.bot.send_message(
-                job.chat_id,
-                part,
-                parse_mode="HTML",
-                link_preview_options=NO_PREVIEW,
-                disable_notification=silent,
-            )
-            first = msg.message_id if first is None else first
-        self.stats.sent += 1
-        assert first is not None
-        return first
-
-    async def _edit(self, job: Job, message_id: int, silent: bool) -> int:
-        text = split_html(job.text)[0] if u16len(job.text) > MAX_LEN else job.text
-        try:
-            await self.bot.edit_message_text(
-                text,
-                chat_id=job.chat_id,
-                message_id=message_id,
-                parse_mode="HTML",
-                link_preview_options=NO_PREVIEW,
-            )
-        except BadRequest as err:
-            reason = str(err).lower()
-            if "message is not modified" in reason:
-                self.stats.unchanged += 1
-                return message_id
-            if "message to edit not found" in reason or "message can't be edited" in reason:
-                return await self._send_new(job, silent)
-            raise
-        self.stats.edited += 1
-        return message_id
 
     # ---- outcomes --------------------------------------------------------------------------
 

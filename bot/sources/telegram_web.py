@@ -4,6 +4,11 @@
 channel's :class:`Backoff` and raises a :class:`SourceError` carrying ``retry_at`` (seconds
 since the epoch, by the injected clock) so that the poller can schedule the channel again
 without stalling any other channel.
+
+Recovery is quick by design: a channel's backoff is capped at about two minutes, a redirect
+to a login page (preview disabled) is re-checked after a minute and only repeated redirects
+wait longer, and a page larger than ``max_body_bytes`` is cut off while streaming (an error,
+never the whole body in memory).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ DEFAULT_BASE_URL = "https://t.me"
 USER_AGENT = "SitrepBot/0.1 (+https://github.com/sitrep-ua/sitrep)"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=30)
+MAX_BODY_BYTES = 2 * 1024 * 1024  # a preview page is ~100 KB; anything this big is not one
 
 Clock = Callable[[], float]
 Rand = Callable[[], float]
@@ -44,7 +50,7 @@ class Backoff:
         self,
         *,
         base: float = 5.0,
-        cap: float = 900.0,
+        cap: float = 120.0,
         floor: float = 1.0,
         clock: Clock = time.time,
         rand: Rand = random.random,
@@ -104,6 +110,10 @@ class UnreadablePage(TransientError):
     """A 200 answer that is not a readable preview page: an error, not "nothing new"."""
 
 
+class TooLarge(TransientError):
+    """The answer exceeded ``max_body_bytes``; reading stopped there."""
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     posts: list[ChannelPost]  # ascending by id: new ones, plus recently edited ones
@@ -138,11 +148,13 @@ class TelegramWebSource:
         *,
         base_url: str = DEFAULT_BASE_URL,
         edit_window: int = 50,
-        max_retry_after: float = 3600.0,
-        preview_disabled_recheck: float = 6 * 3600.0,
+        max_retry_after: float = 600.0,
+        preview_disabled_recheck: float = 60.0,
+        preview_disabled_max: float = 6 * 3600.0,
         backoff_base: float = 5.0,
-        backoff_cap: float = 900.0,
+        backoff_cap: float = 120.0,
         backoff_floor: float = 1.0,
+        max_body_bytes: int = MAX_BODY_BYTES,
         clock: Clock = time.time,
         rand: Rand = random.random,
     ) -> None:
@@ -157,6 +169,9 @@ class TelegramWebSource:
         self.edit_window = edit_window
         self.max_retry_after = max_retry_after
         self.preview_disabled_recheck = preview_disabled_recheck
+        self.preview_disabled_max = preview_disabled_max
+        self.max_body_bytes = max_body_bytes
+        self._redirects: dict[str, int] = {}  # redirects in a row per channel
         self._backoff_args = {"base": backoff_base, "cap": backoff_cap, "floor": backoff_floor}
         self._clock, self._rand = clock, rand
         self._backoffs: dict[str, Backoff] = {}
@@ -247,6 +262,7 @@ class TelegramWebSource:
             newest = page.highest_id or 0
             reached = bool(pages) and max((p.highest_id or 0) for p in pages) >= newest
         self.backoff(username).success()
+        self._redirects.pop(username.lower(), None)
 
         by_id: dict[int, ChannelPost] = {}
         for p in pages:
@@ -291,21 +307,54 @@ class TelegramWebSource:
         )
         return result
 
+    def recheck_after(self, redirects: int) -> float:
+        """Seconds until a redirected channel is tried again: soon after the first redirect
+        (a login wall can be a blip), ×4 for each further one, at most
+        ``preview_disabled_max``."""
+        wait = self.preview_disabled_recheck * 4.0 ** max(0, redirects - 1)
+        return min(self.preview_disabled_max, wait)
+
+    async def _get(self, url: str, params: dict[str, str] | None) -> tuple[httpx.Response, str]:
+        """GET streaming the body, at most ``max_body_bytes`` read (else :class:`TooLarge`)."""
+        request = self._client.build_request(
+            "GET", url, params=params, headers={"Accept-Language": "en"}
+        )
+        resp = await self._client.send(request, stream=True)
+        try:
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_body_bytes:
+                raise TooLarge(url, f"response too large ({declared} bytes)", 0.0)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    raise TooLarge(url, f"response too large (> {self.max_body_bytes} bytes)", 0.0)
+                chunks.append(chunk)
+        finally:
+            await resp.aclose()
+        return resp, b"".join(chunks).decode(resp.encoding or "utf-8", errors="replace")
+
     async def _get_html(self, username: str, params: dict[str, str] | None) -> str:
         url = f"{self.base_url}/s/{username}"
         backoff = self.backoff(username)
         try:
-            resp = await self._client.get(url, params=params, headers={"Accept-Language": "en"})
+            resp, body = await self._get(url, params)
             if resp.is_redirect:
                 target = urljoin(str(resp.request.url), resp.headers.get("location", ""))
                 path = urlsplit(target).path.rstrip("/")
                 if path.lower() != f"/s/{username}".lower():
-                    retry_at = self._clock() + self.preview_disabled_recheck
+                    key = username.lower()
+                    self._redirects[key] = self._redirects.get(key, 0) + 1
+                    retry_at = self._clock() + self.recheck_after(self._redirects[key])
                     backoff.retry_at = retry_at
-                    logger.info("tme.preview_disabled", extra={"channel": username})
+                    logger.info(
+                        "tme.preview_disabled",
+                        extra={"channel": username, "redirects": self._redirects[key]},
+                    )
                     raise PreviewDisabled(username, "public preview disabled", retry_at)
                 # Canonical spelling of the same preview page: follow once.
-                resp = await self._client.get(target, headers={"Accept-Language": "en"})
+                resp, body = await self._get(target, None)
             if resp.status_code == 429:
                 retry_after = parse_retry_after(resp.headers.get("retry-after"), self._clock())
                 if retry_after is not None:
@@ -317,8 +366,12 @@ class TelegramWebSource:
                 )
                 raise RateLimited(username, "HTTP 429", retry_at, retry_after)
             if resp.status_code == 200:
-                return resp.text
+                return body
             status = resp.status_code
+        except TooLarge as exc:
+            retry_at = backoff.failure()
+            logger.warning("tme.too_large", extra={"channel": username, "error": exc.message})
+            raise TooLarge(username, exc.message, retry_at) from None
         except httpx.TimeoutException as exc:
             message = f"timeout ({type(exc).__name__})"
             status = None
