@@ -9,6 +9,11 @@ measurement window after a warm-up of one interval; latency is from a post appea
 stand-in to the pipeline returning from storing it (hooked ``Pipeline.ingest``).
 
     python benchmarks/poll_cost.py [--seconds 90] [--channels 100] [--interval 10]
+    python benchmarks/poll_cost.py --huge-page-mb 15   # one channel answers a 15 MB page
+
+The poller's resident memory is reported too: peak (``ru_maxrss``) and at the end. With
+``--huge-page-mb`` one channel serves a page that large on every poll; the source stops
+reading past its 2 MB cap, so the peak stays where it is without it.
 
 The last line printed is one JSON object with the figures.
 """
@@ -24,6 +29,7 @@ import logging
 import multiprocessing as mp
 import pstats
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -60,7 +66,9 @@ def _text(rng: random.Random) -> str:
     return rng.choice(TEXTS).format(t=f"{rng.randrange(24):02d}:{rng.randrange(60):02d}")
 
 
-def standin_main(conn: Connection, channels: list[str], rate: float, seed: int) -> None:
+def standin_main(
+    conn: Connection, channels: list[str], rate: float, seed: int, huge_mb: float = 0.0
+) -> None:
     """Child process: serve the stand-in; add posts at random until told to stop."""
     from bot.standins.tme_server import TmeStandin
 
@@ -71,6 +79,8 @@ def standin_main(conn: Connection, channels: list[str], rate: float, seed: int) 
             tme.add_channel(name)
             for _ in range(SEED_POSTS):
                 tme.add_post(name, _text(rng))
+        if huge_mb > 0:  # a broken proxy or a hostile page: megabytes of markup
+            tme.misbehave(channels[0], body="<div>" + "x" * int(huge_mb * 2**20) + "</div>")
         conn.send((tme.base_url, {n: tme.channel(n).next_id - 1 for n in channels}))
         adding = conn.recv() == "go"
         next_at = time.time() + rng.expovariate(rate) if rate > 0 else float("inf")
@@ -98,6 +108,17 @@ class TimedPipeline(Pipeline):
         for p in posts:
             self.stored.setdefault((channel, p.message_id), now)
         return result
+
+
+def rss_mb() -> tuple[float, float]:
+    """(peak, current) resident set size of this process in MB (Linux)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        current = pages * resource.getpagesize() / 2**20
+    except (OSError, ValueError, IndexError):
+        current = float("nan")
+    return peak, current
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -151,6 +172,8 @@ async def measure(
         "p50": _pct(latencies, 0.5),
         "p95": _pct(latencies, 0.95),
         "mean": statistics.fmean(latencies) if latencies else float("nan"),
+        "rss_peak_mb": rss_mb()[0],
+        "rss_end_mb": rss_mb()[1],
     }
 
 
@@ -162,13 +185,16 @@ def main() -> None:
     ap.add_argument("--post-rate", type=float, default=1.0, help="new posts per second, in all")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="cProfile the loop thread (stderr)")
+    ap.add_argument("--huge-page-mb", type=float, default=0.0, help="one channel's page size")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
 
     channels = [f"bench_{i:03d}" for i in range(args.channels)]
     parent, child = mp.get_context("fork").Pipe()
     proc = mp.get_context("fork").Process(
-        target=standin_main, args=(child, channels, args.post_rate, args.seed), daemon=True
+        target=standin_main,
+        args=(child, channels, args.post_rate, args.seed, args.huge_page_mb),
+        daemon=True,
     )
     proc.start()
     base_url, highest = parent.recv()
@@ -201,6 +227,7 @@ def main() -> None:
         f"posts added {r['posts']:.0f}, stored {r['stored']:.0f}; latency p50 {r['p50']:.0f} ms,"
         f" p95 {r['p95']:.0f} ms, mean {r['mean']:.0f} ms"
     )
+    print(f"poller RSS: peak {r['rss_peak_mb']:.0f} MB, at the end {r['rss_end_mb']:.0f} MB")
     print(
         json.dumps(
             {
@@ -212,6 +239,9 @@ def main() -> None:
                 "interval_s": args.interval,
                 "posts": int(r["posts"]),
                 "stored": int(r["stored"]),
+                "rss_peak_mb": round(r["rss_peak_mb"], 1),
+                "rss_end_mb": round(r["rss_end_mb"], 1),
+                "huge_page_mb": args.huge_page_mb,
             }
         )
     )

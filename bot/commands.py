@@ -13,27 +13,23 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings, load_settings
 from bot.pipeline import Pipeline
-from bot.registry import default_channels, seed_channels
+from bot.registry import seed_channels
 from bot.sources.telegram_web import TelegramWebSource
 from bot.watch import PSEUDO_CHANNELS, SourceService, alerts_service
 from storage import crud
-from storage.db import make_engine, session_scope
-from storage.migrate import upgrade
+from storage.db import session_scope
 from storage.models import CHANNEL_KINDS
 
 
 def open_store() -> tuple[Settings, Engine]:
-    """Settings and a migrated engine with the default registry seeded."""
-    settings = load_settings()
-    if settings.database_url.startswith("sqlite:///"):
-        from pathlib import Path
+    """Settings and a migrated engine with the default registry seeded; any bad setting is a
+    :class:`~bot.config.ConfigError` (one line)."""
+    from bot.preflight import load_channels, open_engine
 
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    seed_channels(engine, default_channels(settings.channels_file))
+    settings = load_settings()
+    channels = load_channels(settings)
+    engine = open_engine(settings)
+    seed_channels(engine, channels)
     return settings, engine
 
 

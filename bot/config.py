@@ -1,15 +1,22 @@
 """Configuration: one settings class, read from the environment and ``.env``.
 
 Every setting has the ``SITREP_`` prefix except the conventional ``DATABASE_URL``. A missing or
-malformed setting stops the start with one line that names it (see :func:`load_settings`).
+malformed setting stops the start with one line that names it (see :func:`load_settings`),
+and never quotes the token: validators say what is wrong, not what was given.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+TOKEN_SHAPE = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{20,}$")
+DATABASES = ("sqlite", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -25,7 +32,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "SITREP_DATABASE_URL"),
         description="SQLAlchemy URL; PostgreSQL in production",
     )
-    admin_ids: list[int] = Field(default_factory=list, description="Telegram user ids of admins")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids of admins: [1, 2] or 1,2"
+    )
     alerts_in_ua_token: SecretStr | None = Field(default=None, description="alerts.in.ua API token")
     bot_api_base_url: str = Field(
         default="https://api.telegram.org/bot",
@@ -59,6 +68,77 @@ class Settings(BaseSettings):
     )
     channels_file: Path | None = Field(default=None, description="Channel registry override (JSON)")
     data_dir: Path = Field(default=Path("data"))
+    ttl_threat_s: float = Field(
+        default=30 * 60.0, gt=0, description="Seconds a threat stays worth sending"
+    )
+    ttl_report_s: float = Field(
+        default=12 * 3600.0, gt=0, description="Seconds a report stays worth sending"
+    )
+    ttl_digest_s: float = Field(
+        default=24 * 3600.0, gt=0, description="Seconds a digest stays worth sending (next one)"
+    )
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("empty (set the token @BotFather gave you)")
+        if not TOKEN_SHAPE.match(token):
+            raise ValueError("malformed: a token looks like <digits>:<letters, digits, - and _>")
+        return SecretStr(token)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from sqlalchemy.exc import ArgumentError
+
+        from storage.db import normalize_url
+
+        try:
+            backend = normalize_url(value).get_backend_name()
+        except (ArgumentError, ValueError):
+            raise ValueError(
+                "not a database URL (e.g. sqlite:///data/sitrep.sqlite3 or "
+                "postgresql://user:password@host/db)"
+            ) from None
+        if backend not in DATABASES:
+            raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        try:
+            parsed = json.loads(text) if text.startswith("[") else text.split(",")
+            ids = [int(str(v).strip()) for v in (parsed if isinstance(parsed, list) else [parsed])]
+        except ValueError:
+            raise ValueError(
+                "must be Telegram user ids (numbers), e.g. [11111111, 22222222] or 11111111,22222222"
+            ) from None
+        return ids
+
+    @field_validator("channels_file")
+    @classmethod
+    def _channels_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError("no such file")
+        return value
+
+    def ttl_s(self) -> dict[str, float]:
+        """Time to live per outbox class, for :class:`bot.alerting.policy.DeliveryPolicy`."""
+        return {
+            "threat": self.ttl_threat_s,
+            "report": self.ttl_report_s,
+            "digest": self.ttl_digest_s,
+        }
 
 
 class ConfigError(Exception):
@@ -72,5 +152,15 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = ".".join(str(p) for p in err["loc"]) or "settings"
-        env = name.upper() if name == "database_url" else f"SITREP_{name.upper()}"
-        raise ConfigError(f"configuration error: {env}: {err['msg']}") from None
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"configuration error: {env_name(name)}: {message}") from None
+    except SettingsError as exc:  # a value the environment source could not even decode
+        found = re.search(r'field "(\w+)"', str(exc))
+        name = found.group(1) if found else "settings"
+        raise ConfigError(f"configuration error: {env_name(name)}: malformed value") from None
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field."""
+    name = field.upper().removeprefix("SITREP_")
+    return name if name == "DATABASE_URL" else f"SITREP_{name}"

@@ -26,6 +26,7 @@ from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.alerting import Dispatcher, DispatchStats, OutboxSink, RateLimits, make_bot
+from bot.alerting.policy import DeliveryPolicy
 from bot.config import Settings
 from bot.health import HealthServer
 from bot.latest import sources_verdict
@@ -73,7 +74,10 @@ def build_runtime(
         raise ValueError("SITREP_BOT_TOKEN is not set")
     dispatch_bot = make_bot(token, settings.bot_api_base_url)
     dispatcher = Dispatcher(
-        engine, dispatch_bot, limits=RateLimits(global_per_s=settings.broadcast_rate)
+        engine,
+        dispatch_bot,
+        limits=RateLimits(global_per_s=settings.broadcast_rate),
+        policy=DeliveryPolicy(ttl_s=settings.ttl_s()),
     )
     metrics = Metrics()
     pipeline = Pipeline(engine, OutboxSink(dispatcher.wake), metrics=metrics)

@@ -157,7 +157,9 @@ async def _dispatched(bot: Bot) -> AsyncIterator[Dispatcher]:
     tg = bot.tg
     dispatch_bot = make_bot(tg.token, tg.base_url, base_file_url=tg.base_file_url, pool=4)
     async with dispatch_bot:
-        dispatcher = Dispatcher(bot.engine, dispatch_bot, limits=FAST, workers=4, poll_s=0.05)
+        dispatcher = Dispatcher(  # the bot's clock: rows expire by the time they were queued
+            bot.engine, dispatch_bot, limits=FAST, workers=4, poll_s=0.05, clock=bot.clock
+        )
         await dispatcher.start()
         try:
             yield dispatcher
