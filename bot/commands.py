@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from datetime import UTC
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings, load_settings
 from bot.pipeline import Pipeline
 from bot.registry import seed_channels
-from bot.sources.telegram_web import TelegramWebSource
+from bot.sources.telegram_web import SourceError, TelegramWebSource
 from bot.watch import PSEUDO_CHANNELS, SourceService, alerts_service
 from storage import crud
 from storage.db import session_scope
@@ -76,23 +77,29 @@ def cmd_channels(args: argparse.Namespace) -> int:
 
 
 async def _check(settings: Settings, engine: Engine) -> int:
-    """Fetch each enabled channel's preview once and report reachability."""
+    """Fetch each enabled channel's preview once; a table: reachable, title, last post date."""
     base = settings.telegram_web_url
     with session_scope(engine, readonly=True) as s:
-        names = [
-            c.username
+        channels = [
+            (c.username, c.confirmed)
             for c in crud.list_channels(s, enabled_only=True)
             if c.username not in PSEUDO_CHANNELS  # fed by an API, not a t.me page
         ]
     bad = 0
+    print(f"{'':<5}{'channel':<28}{'reachable':<11}{'last post (UTC)':<18}title")
     async with TelegramWebSource(base_url=base) as source:
-        for name in names:
+        for name, confirmed in channels:
             try:
                 page = await source.fetch_page(name)
-                print(f"ok   {name:<24} {len(page.posts)} posts, newest id {page.highest_id}")
             except Exception as exc:  # report every failure kind the same way
                 bad += 1
-                print(f"FAIL {name:<24} {type(exc).__name__}: {exc}")
+                why = exc.message if isinstance(exc, SourceError) else type(exc).__name__
+                print(f"FAIL {name:<28}{'no':<11}{'-':<18}({why})")
+                continue
+            last = max((p.published_at for p in page.posts), default=None)
+            when = last.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if last else "no posts"
+            mark = "" if confirmed else "  [unconfirmed]"
+            print(f"ok   {name:<28}{'yes':<11}{when:<18}{page.title or '?'}{mark}")
     return 1 if bad else 0
 
 

@@ -21,6 +21,7 @@ class ChannelSpec:
     confirmed: bool
     title: str
     poll_interval_s: int
+    source: str = ""  # the evidence for the username (required when confirmed)
 
 
 def default_channels(path: Path | None = None) -> list[ChannelSpec]:
@@ -38,6 +39,7 @@ def default_channels(path: Path | None = None) -> list[ChannelSpec]:
             confirmed=bool(c.get("confirmed", False)),
             title=c.get("title", ""),
             poll_interval_s=int(c.get("poll_interval_s", 30)),
+            source=str(c.get("source", "")),
         )
         for c in json.loads(raw)["channels"]
     ]

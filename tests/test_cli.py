@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -87,8 +88,10 @@ def test_channels_add_list_remove_and_check_against_the_stand_in(tmp_path: Path)
         json.dumps({"channels": [{"username": "kpszsu", "kind": "air_force", "confirmed": True}]})
     )
     with TmeStandin() as tme:
-        tme.add_channel("kpszsu")
-        tme.add_post("kpszsu", "🛵 БпЛА на Київщину")
+        tme.add_channel("kpszsu", "Повітряні сили ЗСУ")
+        tme.add_post(
+            "kpszsu", "🛵 БпЛА на Київщину", published_at=datetime(2026, 11, 30, 1, 14, tzinfo=UTC)
+        )
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -116,6 +119,12 @@ def test_channels_add_list_remove_and_check_against_the_stand_in(tmp_path: Path)
         check = sitrep("channels", "check")
         assert check.returncode == 1  # zhytomyrskaODA has no preview on the stand-in
         assert "ok   kpszsu" in check.stdout and "FAIL zhytomyrskaoda" in check.stdout
+        header, *rows = check.stdout.splitlines()
+        assert header.split() == ["channel", "reachable", "last", "post", "(UTC)", "title"]
+        ok = next(r for r in rows if "kpszsu" in r)
+        assert ok.split()[2:] == ["yes", "2026-11-30", "01:14", "Повітряні", "сили", "ЗСУ"]
+        fail = next(r for r in rows if "zhytomyrskaoda" in r)
+        assert fail.split()[2:4] == ["no", "-"] and "preview disabled" in fail
         assert sitrep("channels", "remove", "zhytomyrskaODA").returncode == 0
         assert sitrep("channels", "check").returncode == 0
         bad = sitrep("channels", "add", "x", "--kind", "gossip")

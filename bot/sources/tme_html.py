@@ -54,6 +54,7 @@ class ParsedPage:
     skipped: int = 0
     ids: frozenset[int] = field(default_factory=frozenset)
     is_preview: bool = True  # the page has the preview's channel header and message history
+    title: str | None = None  # the channel's display name from the header
 
 
 class MalformedPost(ValueError):
@@ -85,13 +86,15 @@ def parse_channel_page(html: str, *, channel: str | None = None) -> ParsedPage:
             continue
         posts[message_id] = post
     ordered = [posts[k] for k in sorted(posts)]
+    header = tree.css_first(_HEADER)
     return ParsedPage(
         posts=ordered,
         lowest_id=min(ids) if ids else None,
         highest_id=max(ids) if ids else None,
         skipped=skipped,
         ids=frozenset(ids),
-        is_preview=tree.css_first(_HEADER) is not None and tree.css_first(_HISTORY) is not None,
+        is_preview=header is not None and tree.css_first(_HISTORY) is not None,
+        title=header.text(deep=True, strip=True) or None if header is not None else None,
     )
 
 
