@@ -130,6 +130,8 @@ class Pipeline:
             if posts:
                 newest = max(posts, key=lambda p: p.message_id)
                 crud.advance_last_seen_id(session, row.id, newest.message_id)
+                latest = max(p.published_at for p in posts)
+                crud.advance_last_post_at(session, row.id, latest)  # /admin: "last post"
         logger.info(
             "pipeline.batch",
             extra={

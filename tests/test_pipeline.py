@@ -77,6 +77,18 @@ async def test_threat_now_and_report_are_stored_as_such(engine: Engine) -> None:
         ]
 
 
+async def test_channel_last_post_time_follows_the_newest_post(engine: Engine) -> None:
+    """/admin's "last post" per channel: the newest post's time, never moving backwards."""
+    _seed(engine)
+    pipeline = Pipeline(engine)
+    later = IncomingPost("kpszsu", 3, T0.replace(hour=4), DRONES)
+    await pipeline.ingest("kpszsu", [_post(1, ALERT), later])
+    await pipeline.ingest("kpszsu", [_post(1, ALERT + " ")])  # an edit of an older post
+    with session_scope(engine, readonly=True) as s:
+        channel = crud.get_channel_by_username(s, "kpszsu")
+        assert channel is not None and channel.last_post_at == T0.replace(hour=4)
+
+
 async def test_edit_updates_events_instead_of_adding(engine: Engine) -> None:
     _seed(engine)
     pipeline = Pipeline(engine)

@@ -8,6 +8,7 @@ All functions take a :class:`sqlmodel.Session`, flush but never commit — wrap 
 from __future__ import annotations
 
 from storage.crud.channels import (
+    advance_last_post_at,
     advance_last_seen_id,
     get_channel_by_username,
     list_channels,
@@ -59,6 +60,7 @@ __all__ = [
     "EventChanges",
     "EventData",
     "PostStatus",
+    "advance_last_post_at",
     "advance_last_seen_id",
     "chat_ids_for",
     "claim_due",

@@ -6,11 +6,12 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.crud._util import check_region, now_or, short_error
 from storage.models import CHANNEL_KINDS, Channel
+from storage.types import as_utc
 
 _USERNAME_RE = re.compile(r"^[a-z0-9_]{3,64}$")
 _PREFIXES = ("https://t.me/s/", "http://t.me/s/", "https://t.me/", "http://t.me/", "t.me/", "@")
@@ -103,6 +104,20 @@ def record_poll(
         update(Channel).where(col(Channel.id) == channel_id).values(values),
         execution_options={"synchronize_session": "fetch"},
     )
+
+
+def advance_last_post_at(session: Session, channel_id: int, at: datetime) -> bool:
+    """Raise ``last_post_at`` to ``at`` if later (never backwards: edits of old posts arrive too)."""
+    result = session.execute(
+        update(Channel)
+        .where(
+            col(Channel.id) == channel_id,
+            or_(col(Channel.last_post_at).is_(None), col(Channel.last_post_at) < as_utc(at)),
+        )
+        .values(last_post_at=as_utc(at)),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def advance_last_seen_id(session: Session, channel_id: int, message_id: int) -> bool:
