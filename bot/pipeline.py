@@ -40,6 +40,7 @@ class IncomingPost:
     edited_at: datetime | None = None
     forwarded_from: str | None = None
     vouched: bool = False  # an admin forwarded it: parsed even if its channel is not trusted
+    media: str | None = None  # photo, video, album, poll, document…; ``text`` is the caption
 
 
 class EventSink(Protocol):
@@ -157,6 +158,7 @@ class Pipeline:
             published_at=incoming.published_at,
             edited_at=incoming.edited_at,
             forwarded_from=incoming.forwarded_from,
+            media=incoming.media,
             now=self.clock(),
         )
         if status == "unchanged" and post.parsed_at is not None:

@@ -34,6 +34,7 @@ def to_incoming(post: ChannelPost) -> IncomingPost:
         published_at=post.published_at,
         text=post.text,
         forwarded_from=post.forwarded_from,
+        media=post.media,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from telegram import MessageOriginChannel, Update
+from telegram import Message, MessageOriginChannel, Update
 from telegram.ext import ContextTypes
 
 from bot.pipeline import IncomingPost
@@ -20,19 +20,36 @@ from bot.services import services
 
 logger = logging.getLogger(__name__)
 
+# Message attribute → the ``media`` marker a post keeps (its caption stays its text).
+_MEDIA = (("poll", "poll"), ("video", "video"), ("video_note", "video"), ("animation", "video"),
+          ("photo", "photo"), ("voice", "audio"), ("audio", "audio"), ("document", "document"),
+          ("sticker", "sticker"), ("location", "location"))  # fmt: skip
+
+
+def text_and_media(message: Message) -> tuple[str, str | None]:
+    """The post's text or caption (a poll's question), and what media it carries."""
+    media = next((kind for attr, kind in _MEDIA if getattr(message, attr, None)), None)
+    if media is not None and message.media_group_id:
+        media = "album"
+    text = message.text or message.caption or ""
+    if not text and message.poll is not None:
+        text = message.poll.question
+    return text, media
+
 
 async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``channel_post`` and ``edited_channel_post`` of a channel where the bot is admin."""
     message = update.channel_post or update.edited_channel_post
     if message is None or not message.chat.username:
         return
-    text = message.text or message.caption or ""
+    text, media = text_and_media(message)
     post = IncomingPost(
         channel=message.chat.username,
         message_id=message.message_id,
         published_at=message.date.astimezone(UTC),
         text=text,
         edited_at=message.edit_date.astimezone(UTC) if message.edit_date else None,
+        media=media,
     )
     await services(context.bot_data).pipeline.ingest(message.chat.username, [post])
 
@@ -47,13 +64,15 @@ async def forwarded_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     origin = message.forward_origin
     if not isinstance(origin, MessageOriginChannel) or not origin.chat.username:
         return
+    text, media = text_and_media(message)
     post = IncomingPost(
         channel=origin.chat.username,
         message_id=origin.message_id,
         published_at=origin.date.astimezone(UTC) if origin.date else datetime.now(UTC),
-        text=message.text or message.caption or "",
+        text=text,
         forwarded_from=origin.chat.username,
         vouched=True,
+        media=media,
     )
     result = await svc.pipeline.ingest(origin.chat.username, [post])
     logger.info("forward.ingested", extra={"channel": origin.chat.username, "new": result.new})

@@ -102,6 +102,7 @@ class Post(SQLModel, table=True):
     text: str = Field(sa_type=Text)
     content_hash: str = Field(sa_type=String(64))
     forwarded_from: str | None = Field(default=None, sa_type=String(256))
+    media: str | None = Field(default=None, sa_type=String(16))  # photo, video, album, poll…
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     parsed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = 1

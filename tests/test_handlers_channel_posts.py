@@ -113,3 +113,12 @@ async def test_strangers_forward_is_ignored(bot: Bot) -> None:
     await _stored(bot, "kpszsu", 557)
     assert _post(bot, "kpszsu", 556) is None
     assert not bot.tg.sent(STRANGER)
+
+
+async def test_photo_post_keeps_a_media_marker_and_its_caption(bot: Bot) -> None:
+    bot.tg.channel_post(ODA_ID, "chernihivskaoda", NIZHYN, 51, photo=True)
+    bot.tg.channel_post(ODA_ID, "chernihivskaoda", "", 52, photo=True)  # no caption at all
+    post, _ = await _stored(bot, "chernihivskaoda", 51)
+    assert post.media == "photo" and post.text == NIZHYN
+    bare, _ = await _stored(bot, "chernihivskaoda", 52)
+    assert bare.media == "photo" and bare.text == ""

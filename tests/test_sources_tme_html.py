@@ -65,6 +65,43 @@ def test_edited_forwarded_and_photo_only() -> None:
     assert edited.edited and edited.text == "Оновлено"
     assert not forwarded.edited and forwarded.forwarded_from == "kpszsu"
     assert photo.text == "" and photo.message_id == 12
+    assert photo.media == "photo" and edited.media is None and forwarded.media is None
+
+
+def _with_media(markup: str, text: str = "") -> str:
+    """A one-post page whose message carries ``markup`` (media as t.me renders it)."""
+    html = page(Post(20, text_to_html(text) if text else "", WHEN))
+    return html.replace(
+        '<div class="tgme_widget_message_footer',
+        markup + '<div class="tgme_widget_message_footer',
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "media"),
+    [
+        ('<a class="tgme_widget_message_video_player" href="#"><video class="tgme_widget_message_video" src="v.mp4"></video></a>', "video"),
+        ('<div class="tgme_widget_message_grouped_wrap"><div class="tgme_widget_message_grouped">'
+         '<a class="tgme_widget_message_photo_wrap" href="#"></a><a class="tgme_widget_message_photo_wrap" href="#"></a></div></div>', "album"),
+        ('<div class="tgme_widget_message_document_wrap"><div class="tgme_widget_message_document_title">Графік.pdf</div></div>', "document"),
+    ],
+)  # fmt: skip
+def test_media_only_posts_keep_a_marker_and_their_caption(markup: str, media: str) -> None:
+    [bare] = parse_channel_page(_with_media(markup)).posts
+    assert bare.media == media and bare.text == ""
+    caption = "Наслідки нічної атаки на Чернігів"
+    [captioned] = parse_channel_page(_with_media(markup, caption)).posts
+    assert captioned.media == media and captioned.text == caption
+
+
+def test_a_poll_keeps_its_question_as_text() -> None:
+    poll = (
+        '<div class="tgme_widget_message_poll"><div class="tgme_widget_message_poll_question">'
+        "Чи є у вас світло?</div><div class='tgme_widget_message_poll_type'>Anonymous poll</div></div>"
+    )
+    [post] = parse_channel_page(_with_media(poll)).posts
+    assert post.media == "poll" and post.text == "Чи є у вас світло?"
 
 
 def test_time_label_is_not_mistaken_for_edited() -> None:

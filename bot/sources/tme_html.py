@@ -28,6 +28,17 @@ _HISTORY = "section.tgme_channel_history, .js-message_history"
 
 # Inline elements whose content never belongs to the visible message text.
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript"})
+_MEDIA = (
+    (".tgme_widget_message_grouped_wrap", "album"),
+    (".tgme_widget_message_poll", "poll"),
+    (".tgme_widget_message_roundvideo_player", "video"),
+    (".tgme_widget_message_video_player, .tgme_widget_message_video_wrap", "video"),
+    (".tgme_widget_message_photo_wrap", "photo"),
+    (".tgme_widget_message_voice_player, .tgme_widget_message_audio_player", "audio"),
+    (".tgme_widget_message_document_wrap", "document"),
+    (".tgme_widget_message_sticker_wrap", "sticker"),
+    (".tgme_widget_message_location_wrap", "location"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +50,7 @@ class ChannelPost:
     edited: bool
     forwarded_from: str | None  # origin username (or display name if the origin is not a link)
     url: str
+    media: str | None = None  # what the post carries besides text; ``text`` is its caption
 
     @property
     def digest(self) -> str:
@@ -132,6 +144,10 @@ def _parse_message(node: LexborNode, channel: str, message_id: int) -> ChannelPo
 
     text_node = _message_text_node(node)
     text = _extract_text(text_node) if text_node is not None else ""
+    media = _media(node)
+    if media == "poll" and not text:
+        question = node.css_first(".tgme_widget_message_poll_question")
+        text = question.text(deep=True, strip=True) if question is not None else ""
 
     edited = False
     meta = node.css_first("span.tgme_widget_message_meta")
@@ -150,7 +166,16 @@ def _parse_message(node: LexborNode, channel: str, message_id: int) -> ChannelPo
         edited=edited,
         forwarded_from=_forwarded_from(node),
         url=f"{CANONICAL_BASE}/{channel}/{message_id}",
+        media=media,
     )
+
+
+def _media(node: LexborNode) -> str | None:
+    """The first kind of media the message shows (an album before its photos)."""
+    for selector, kind in _MEDIA:
+        if node.css_first(selector) is not None:
+            return kind
+    return None
 
 
 def _message_text_node(node: LexborNode) -> LexborNode | None:

@@ -115,9 +115,11 @@ class BotApiControl(ABC):
                              user_id=user_id, language_code=language_code)  # fmt: skip
 
     def channel_post(self, chat_id: int, username: str | None, text: str, message_id: int,
-                     edited: bool = False, title: str | None = None) -> JSON:  # fmt: skip
+                     edited: bool = False, title: str | None = None,
+                     photo: bool = False) -> JSON:  # fmt: skip
         return self._json("channel_post", chat_id=chat_id, username=username, text=text,
-                             message_id=message_id, edited=edited, title=title)  # fmt: skip
+                          message_id=message_id, edited=edited, title=title,
+                          photo=photo)  # fmt: skip
 
     def forward_from_channel(self, chat_id: int, user_id: int, channel_id: int,
                              channel_username: str | None, message_id: int, text: str,

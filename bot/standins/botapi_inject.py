@@ -104,8 +104,10 @@ def channel_post(
     message_id: int,
     edited: bool = False,
     title: str | None = None,
+    photo: bool = False,
 ) -> JSON:
-    """A post (or its edit) in a channel where the bot is an admin."""
+    """A post (or its edit) in a channel where the bot is an admin; with ``photo`` the text
+    is the photo's caption."""
     with st.lock:
         chat = _channel(st, chat_id, username, title)
         chat.next_id = max(chat.next_id, message_id + 1)
@@ -116,6 +118,12 @@ def channel_post(
             "date": _now() - (60 if edited else 0),
             "text": text,
         }
+        if photo:
+            del post["text"]
+            size = {"file_id": f"photo-{message_id}", "file_unique_id": f"p{message_id}"}
+            post["photo"] = [{**size, "width": 800, "height": 600}]
+            if text:
+                post["caption"] = text
         if edited:
             post["edit_date"] = _now()
         return st.push_update("edited_channel_post" if edited else "channel_post", post)

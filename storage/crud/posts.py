@@ -40,6 +40,7 @@ def upsert_post(
     published_at: datetime,
     edited_at: datetime | None = None,
     forwarded_from: str | None = None,
+    media: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Post, PostStatus]:
     """Store a fetched message; safe to call any number of times with the same message.
@@ -73,6 +74,7 @@ def upsert_post(
                 text=text,
                 content_hash=digest,
                 forwarded_from=forwarded_from,
+                media=media,
                 fetched_at=fetched_at,
                 version=1,
             )
@@ -90,6 +92,8 @@ def upsert_post(
     post.fetched_at = fetched_at
     if forwarded_from is not None:
         post.forwarded_from = forwarded_from
+    if media is not None:
+        post.media = media
     if post.content_hash == digest:
         session.flush()
         return post, "unchanged"

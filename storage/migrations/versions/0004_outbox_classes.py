@@ -1,4 +1,4 @@
-"""Outbox message classes (priority) and the ``expired`` status.
+"""Outbox message classes (priority) and the ``expired`` status; posts' ``media`` marker.
 
 Revision ID: 0004
 Revises: 0003
@@ -6,6 +6,7 @@ Create Date: 2026-11-30
 
 Threats are claimed before reports and reports before digests, so the claim index leads with
 ``status, priority``. A row whose class's time to live ran out is ``expired``, never ``dead``.
+A media-only post (photo, video, poll, album) keeps what it carries in ``posts.media``.
 Written by hand; types spelled out so this file never changes when ``storage.models`` does.
 """
 
@@ -26,6 +27,8 @@ NEW = "status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'expired')"
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("posts") as batch:
+        batch.add_column(sa.Column("media", sa.String(16), nullable=True))
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(
             sa.Column("priority", sa.SmallInteger(), nullable=False, server_default="1")
@@ -49,3 +52,5 @@ def downgrade() -> None:
         batch.drop_constraint(op.f("ck_outbox_status_valid"), type_="check")
         batch.create_check_constraint(op.f("ck_outbox_status_valid"), OLD)
         batch.drop_column("priority")
+    with op.batch_alter_table("posts") as batch:
+        batch.drop_column("media")
