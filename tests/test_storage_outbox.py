@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from storage import crud
 from storage.crud import EventData
+from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 
 T0 = datetime(2025, 11, 25, 8, 0, tzinfo=UTC)
@@ -171,3 +172,60 @@ def test_concurrent_claimers_never_share_a_row(engine: Engine) -> None:
     assert len(everything) == 300
     assert not [i for i, n in Counter(everything).items() if n > 1]
     assert sum(1 for ids in claimed if ids) >= 2  # the claimers really did interleave
+
+
+def test_claim_takes_threats_before_reports_before_digests(engine: Engine) -> None:
+    event_id, chats = _event_and_chats(engine)
+    with session_scope(engine) as s:
+        digest, *_ = crud.enqueue(s, event_id, chats[:1], klass="digest", now=T0 - timedelta(minutes=2))  # fmt: skip
+        report, *_ = crud.enqueue(s, event_id, chats[1:2], klass="report", now=T0 - timedelta(minutes=1))  # fmt: skip
+        threat, *_ = crud.enqueue(s, event_id, chats[2:], klass="threat", now=T0)
+    with session_scope(engine) as s:
+        assert [r.id for r in crud.claim_due(s, 2, now=T0)] == [threat, report]
+        assert [r.id for r in crud.claim_due(s, 5, now=T0)] == [digest]
+    with session_scope(engine) as s:  # without priority: oldest first, whatever the class
+        crud_outbox.release(s, [digest, report, threat], now=T0)
+    with session_scope(engine) as s:
+        rows = crud.claim_due(s, 3, now=T0, by_priority=False)
+        assert [r.id for r in rows] == [digest, report, threat]
+
+
+def test_unknown_class_is_refused(engine: Engine) -> None:
+    event_id, chats = _event_and_chats(engine)
+    with session_scope(engine) as s:
+        try:
+            crud.enqueue(s, event_id, chats, klass="gossip", now=T0)
+        except ValueError as err:
+            assert "gossip" in str(err)
+        else:
+            raise AssertionError("accepted an unknown class")
+
+
+def test_expire_overdue_by_class_time_to_live(engine: Engine) -> None:
+    event_id, chats = _event_and_chats(engine)
+    with session_scope(engine) as s:
+        threat, *_ = crud.enqueue(s, event_id, chats[:1], klass="threat", now=T0)
+        report, *_ = crud.enqueue(s, event_id, chats[1:2], klass="report", now=T0)
+        held, *_ = crud.enqueue(s, event_id, chats[2:], klass="threat", now=T0)
+        crud_outbox.claim_due(s, 1, now=T0)  # claims one threat: in hand, not expired
+    ttl = {"threat": 1800.0, "report": 43200.0, "digest": 86400.0}
+    with session_scope(engine) as s:
+        assert crud_outbox.expire_overdue(s, ttl, now=T0 + timedelta(minutes=29)) == 0
+        assert crud_outbox.expire_overdue(s, ttl, now=T0 + timedelta(minutes=31)) == 1
+    statuses = {i: _status(engine, i)[0] for i in (threat, report, held)}
+    assert sorted(statuses.values()) == ["expired", "pending", "sending"]
+    assert statuses[report] == "pending"
+    with session_scope(engine, readonly=True) as s:
+        assert crud.outbox_counts(s)["expired"] == 1
+
+
+def test_periodic_requeue_leaves_rows_in_hand_alone(engine: Engine) -> None:
+    event_id, chats = _event_and_chats(engine)
+    with session_scope(engine) as s:
+        ids = crud.enqueue(s, event_id, chats, now=T0)
+        crud.claim_due(s, 3, now=T0)
+    later = T0 + timedelta(minutes=5)
+    with session_scope(engine) as s:
+        n = crud_outbox.requeue_stale_sending(s, later, now=later, keep={ids[0]})
+        assert n == 2
+    assert [_status(engine, i)[0] for i in ids] == ["sending", "pending", "pending"]

@@ -38,7 +38,7 @@ class DeliveryPolicy:
     retry_cap_s: float = 60.0
     breaker_after: int = 5
     breaker_base_s: float = 1.0
-    breaker_max_s: float = 30.0
+    breaker_max_s: float = 10.0
     maintain_every_s: float = 15.0
     stale_after_s: float = 60.0
     priority: bool = True
