@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings, load_settings
 from bot.pipeline import Pipeline
-from bot.registry import seed_channels
+from bot.registry import retire_channels, retired_usernames, seed_channels
 from bot.sources.telegram_web import SourceError, TelegramWebSource
 from bot.watch import PSEUDO_CHANNELS, SourceService, alerts_service
 from storage import crud
@@ -31,6 +31,7 @@ def open_store() -> tuple[Settings, Engine]:
     channels = load_channels(settings)
     engine = open_engine(settings)
     seed_channels(engine, channels)
+    retire_channels(engine, retired_usernames(settings.channels_file))
     return settings, engine
 
 

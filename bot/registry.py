@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -11,6 +12,8 @@ from sqlalchemy.engine import Engine
 
 from storage import crud
 from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +27,15 @@ class ChannelSpec:
     source: str = ""  # the evidence for the username (required when confirmed)
 
 
+def _raw(path: Path | None) -> str:
+    if path:
+        return path.read_text(encoding="utf-8")
+    return resources.files("bot.data").joinpath("channels.json").read_text(encoding="utf-8")
+
+
 def default_channels(path: Path | None = None) -> list[ChannelSpec]:
     """The shipped registry (or an operator's file in the same format)."""
-    raw = (
-        path.read_text(encoding="utf-8")
-        if path
-        else resources.files("bot.data").joinpath("channels.json").read_text(encoding="utf-8")
-    )
+    raw = _raw(path)
     return [
         ChannelSpec(
             username=c["username"],
@@ -43,6 +48,28 @@ def default_channels(path: Path | None = None) -> list[ChannelSpec]:
         )
         for c in json.loads(raw)["channels"]
     ]
+
+
+def retired_usernames(path: Path | None = None) -> list[str]:
+    """Usernames an earlier registry shipped that turned out wrong (``"retired"`` entries)."""
+    return [str(r["username"]) for r in json.loads(_raw(path)).get("retired", [])]
+
+
+def retire_channels(engine: Engine, usernames: list[str]) -> int:
+    """Stop retired channels from polling and speaking (disabled, unconfirmed; history kept).
+
+    Seeding never overwrites a database's rows, so a wrong username shipped earlier would go on
+    alerting in databases created before the correction; this is the one exception.
+    """
+    retired = 0
+    with session_scope(engine) as s:
+        for username in usernames:
+            row = crud.get_channel_by_username(s, username)
+            if row is not None and (row.enabled or row.confirmed):
+                row.enabled, row.confirmed = False, False
+                retired += 1
+                logger.warning("registry.retired", extra={"channel": username})
+    return retired
 
 
 def seed_channels(engine: Engine, specs: list[ChannelSpec]) -> int:

@@ -3,7 +3,17 @@ only with evidence recorded in ``source`` (unconfirmed channels never alert)."""
 
 from __future__ import annotations
 
-from bot.registry import default_channels
+from sqlalchemy.engine import Engine
+
+from bot.registry import (
+    ChannelSpec,
+    default_channels,
+    retire_channels,
+    retired_usernames,
+    seed_channels,
+)
+from storage import crud
+from storage.db import session_scope
 
 SPECS = {c.username: c for c in default_channels()}
 
@@ -48,3 +58,19 @@ def test_unique_usernames_and_valid_regions() -> None:
         if spec.kind == "governor":
             assert spec.default_region and spec.default_region.startswith("UA-")
             assert spec.default_region not in ("UA-40", "UA-43")
+
+
+def test_usernames_retired_as_wrong_stop_speaking_in_existing_databases(engine: Engine) -> None:
+    retired = retired_usernames()
+    assert {"poltavskaoda", "zoda_inform", "people_of_action"} <= set(retired)
+    assert not set(retired) & set(SPECS)
+    # a database seeded by an earlier registry still holds the wrong username, confirmed
+    seed_channels(engine, [ChannelSpec("poltavskaoda", "governor", "UA-53", True, "", 30)])
+    seed_channels(engine, default_channels())
+    assert retire_channels(engine, retired) == 1
+    assert retire_channels(engine, retired) == 0  # idempotent
+    with session_scope(engine, readonly=True) as s:
+        wrong = crud.get_channel_by_username(s, "poltavskaoda")
+        right = crud.get_channel_by_username(s, "poltavskaOVA")
+        assert wrong is not None and not wrong.enabled and not wrong.trusted
+        assert right is not None and right.trusted
