@@ -30,7 +30,9 @@ class Clause:
 
 # Sentence ends: . ! ? ; or a line break; but not the dot of an abbreviation or a decimal.
 _SPLIT = re.compile(r"(?<![0-9])[.!?;]+(?=\s|$)|(?<=[0-9])\.(?=\s+[^0-9\s])|\n+")
-_ABBREV = re.compile(r"(?:\b(?:м|смт|с|обл|р-н|тис|тыс|млн|кв|год|хв|вул|просп|ст|пгт|no|ім|р)|\bнп)$")
+_ABBREV = re.compile(
+    r"(?:\b(?:м|смт|с|обл|р-н|тис|тыс|млн|кв|год|хв|вул|просп|ст|пгт|no|ім|р)|\bнп)$"
+)
 
 
 def clauses(norm: str) -> list[Clause]:
