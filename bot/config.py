@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
@@ -53,7 +54,9 @@ class Settings(BaseSettings):
     alerts_in_ua_url: str = Field(
         default="https://api.alerts.in.ua", description="alerts.in.ua API base URL (stand-ins)"
     )
-    timezone: str = Field(default="Europe/Kyiv")
+    timezone: str = Field(
+        default="Europe/Kyiv", description="IANA zone of the times people see and of quiet hours"
+    )
     webhook_url: str | None = Field(default=None, description="Public URL; long polling when unset")
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics")
@@ -139,6 +142,23 @@ class Settings(BaseSettings):
             "report": self.ttl_report_s,
             "digest": self.ttl_digest_s,
         }
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """An unknown zone stops the start here, not every minute later in /status."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name like Europe/Kyiv)"
+            ) from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured zone: pushes, quiet hours, /latest and /status all use it."""
+        return ZoneInfo(self.timezone)
 
 
 class ConfigError(Exception):

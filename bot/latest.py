@@ -44,8 +44,11 @@ KIND_LIMITS: Final = {
     "train_delay": 3,
 }
 NATIONWIDE_KINDS: Final = ("drones", "missiles")
+THREAT_KINDS: Final = frozenset({"drones", "missiles", "airstrike", "shelling", "explosions"})
+NOW_WINDOW: Final = timedelta(hours=1)
+# "What happened": reports only; live threats of the last hour are shown under "now".
 SECTIONS: Final = (
-    ("threats", ("drones", "missiles", "airstrike")),
+    ("strikes", ("drones", "missiles", "airstrike")),
     ("attacks", ("shelling", "explosions")),
     ("casualties", ("casualties", "damage")),
     ("power", ("power_outage", "outage_schedule", "power_restored")),
@@ -112,14 +115,19 @@ class PollState(Protocol):
     def poll_interval_s(self) -> int: ...
     @property
     def consecutive_errors(self) -> int: ...
+    @property
+    def last_post_at(self) -> datetime | None: ...
 
 
 def last_good(c: PollState) -> datetime | None:
-    """When the channel was last known to be polled successfully."""
+    """When the channel was last known to be polled successfully; ``None`` if never (a
+    failing channel that never gave us a post is not "stale since the bot started")."""
     if c.last_poll_at is None:
         return None
     if c.last_poll_ok:
         return c.last_poll_at
+    if c.last_post_at is None:
+        return None
     return c.last_poll_at - timedelta(seconds=c.poll_interval_s * max(1, c.consecutive_errors))
 
 
@@ -275,6 +283,11 @@ def latest_summary(session: Session, region: str, now: datetime, lang: str, tz: 
     return render_latest(lang, region, rows, state, stale, now, tz)
 
 
+def is_threat_now(row: EventRow, now: datetime) -> bool:
+    """A live threat reported within the last hour: shown under "now", not "what happened"."""
+    return row.live and row.kind in THREAT_KINDS and now - row.occurred_at <= NOW_WINDOW
+
+
 def render_latest(
     lang: str,
     region: str,
@@ -284,6 +297,8 @@ def render_latest(
     now: datetime,
     tz: ZoneInfo,
 ) -> str:
+    """ "Now" (the alert state and live threats of the last hour) apart from "what happened"
+    (reports). A stale source is said first, and then no green "no alert" line follows it."""
     lines = [
         t(
             lang,
@@ -296,12 +311,24 @@ def render_latest(
     warning = stale_line(lang, stale, now, tz)
     if warning:
         lines.append(warning)
-    lines.append(alert_line(lang, state, now, tz))
-    body = section_lines(lang, rows, now, tz)
-    if any(r.region == region for r in rows):
-        lines.extend(body)
+    lines.append("")
+    lines.append(t(lang, "latest.now"))
+    if warning and not state.active:
+        lines.append(t(lang, "alert.unknown"))
     else:
-        lines.append("")
+        lines.append(alert_line(lang, state, now, tz))
+    threats = [r for r in rows if is_threat_now(r, now)]
+    threats.sort(key=lambda r: (r.occurred_at, r.id), reverse=True)
+    lines.extend(event_line(lang, r, now, tz) for r in threats)
+    if not threats:
+        lines.append(t(lang, "latest.no_threats"))
+    reports = [r for r in rows if not r.live]
+    body = section_lines(lang, reports, now, tz)
+    lines.append("")
+    lines.append(t(lang, "latest.happened"))
+    if any(r.region == region for r in reports):
+        lines.extend(body[1:] if body and body[0] == "" else body)
+    else:
         lines.append(t(lang, "latest.empty_stale" if stale else "latest.empty"))
         lines.extend(body)  # nationwide figures still help
     return "\n".join(lines)

@@ -31,6 +31,7 @@ from handlers import (
     membership,
     settings,
     subscriptions,
+    towns,
 )
 from handlers.common import expired
 from handlers.updates import PerChatUpdates
@@ -140,8 +141,15 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     app.add_handler(CommandHandler("admin", admin.admin, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(admin.broadcast_tap, pattern=admin.CB_PATTERN))
+    app.add_handler(CallbackQueryHandler(towns.town_tap, pattern=rf"^{towns.TOWN}:UA\d+$"))
     app.add_handler(CallbackQueryHandler(expired))  # any button no handler above knows
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
+    # a command nobody above took: help; plain text naming a place: an offer to subscribe
+    app.add_handler(MessageHandler(private & filters.COMMAND, towns.unknown_command))
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & ~filters.FORWARDED, towns.offer)
+    )
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & filters.FORWARDED & ~filters.COMMAND,

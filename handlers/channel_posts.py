@@ -9,12 +9,14 @@ channel.
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import UTC, datetime
 
 from telegram import Message, MessageOriginChannel, Update
 from telegram.ext import ContextTypes
 
+from bot.i18n import language_of, t
 from bot.pipeline import IncomingPost
 from bot.services import services
 
@@ -76,3 +78,11 @@ async def forwarded_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
     result = await svc.pipeline.ingest(origin.chat.username, [post])
     logger.info("forward.ingested", extra={"channel": origin.chat.username, "new": result.new})
+    lang = language_of(user.language_code)
+    channel = html.escape(origin.chat.username)
+    if result.new or result.edited:
+        events = result.events_created + result.events_updated
+        ack = t(lang, "forward.ack", channel=channel, events=events)
+    else:
+        ack = t(lang, "forward.ack_seen", channel=channel)
+    await message.reply_text(ack, parse_mode="HTML")

@@ -25,6 +25,7 @@ from telegram.ext import ContextTypes
 from bot.geo.regions import REGIONS
 from bot.html_split import split_html
 from bot.i18n import language_of, t
+from bot.i18n.collate import sort_key
 from bot.services import Services, services
 from handlers.resolve import MAX_QUERY
 from storage import crud
@@ -188,7 +189,8 @@ async def reply(
 
 
 def sorted_regions(lang: str) -> list[str]:
-    return sorted(REGIONS, key=lambda code: t(lang, f"region.{code}"))
+    """Region codes by their names in the chat's alphabet (Ukrainian order for uk)."""
+    return sorted(REGIONS, key=lambda code: sort_key(t(lang, f"region.{code}"), lang))
 
 
 def region_keyboard(

@@ -20,15 +20,46 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bot.alerting import OutboxSink
+from bot.alerting.render import KYIV
 from bot.config import Settings
-from bot.demo.night import DEMO_CHANNELS, DEMO_CHATS, NIGHT
+from bot.demo.night import DEMO_CHANNELS, DEMO_CHATS, NIGHT, QUIET_CHAT
 from bot.i18n import t
 from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
 from handlers.runtime import build_runtime, serve
-from storage.db import make_engine
+from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
+from storage.models import Chat
+
+STEP_S = 0.7  # replay seconds between two posts (at speed 1)
+
+
+class NightClock:
+    """The recorded night's own clock: the time of the latest replayed post plus the real time
+    since. The alerting stage and the dispatcher read it, so a post saying 01:14 is pushed as
+    01:14 and quiet hours are those of the night."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at, self.real = start, time.monotonic()
+
+    def set(self, at: datetime) -> None:
+        self.at, self.real = at, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.at + timedelta(seconds=time.monotonic() - self.real)
+
+
+def night_times() -> list[datetime]:
+    """Each post's moment: its "HH:MM" of the latest night already over (Kyiv)."""
+    now = datetime.now(KYIV)
+    day = now.date() if now.hour >= 9 else (now - timedelta(days=1)).date()
+    out = []
+    for clock, _, _ in NIGHT:
+        hh, mm = (int(x) for x in clock.split(":"))
+        out.append(datetime(day.year, day.month, day.day, hh, mm, tzinfo=KYIV).astimezone(UTC))
+    return out
 
 
 class _Printer:
@@ -41,23 +72,37 @@ class _Printer:
         self.count = 0
 
     def poll(self) -> None:
+        silent = {
+            (c.params.get("chat_id"), c.params.get("text")): bool(
+                c.params.get("disable_notification")
+            )
+            for c in self.tg.calls("sendMessage")
+        }
         for chat, lang, _ in DEMO_CHATS:
             for msg in self.tg.sent(chat):
                 key = (chat, msg.message_id)
                 if self.seen.get(key) == msg.text:
                     continue
                 edited = key in self.seen
+                if not edited and (chat, msg.source_text) not in silent:
+                    continue  # its call is logged a moment after the message: next poll
                 self.seen[key] = msg.text
                 self.count += 1
-                self._emit(chat, lang, msg.message_id, msg.text, edited)
+                quiet = not edited and silent.get((chat, msg.source_text), False)
+                self._emit(chat, lang, msg.message_id, msg.text, edited, quiet)
 
-    def _emit(self, chat: int, lang: str, message_id: int, text: str, edited: bool) -> None:
-        regions = [r for r in self.regions[chat] if t(lang, f"region.{r}") in text]
+    def _emit(
+        self, chat: int, lang: str, message_id: int, text: str, edited: bool, quiet: bool = False
+    ) -> None:
+        regions = [
+            r for r in self.regions[chat] if r.startswith("UA") and t(lang, f"region.{r}") in text
+        ]
         if self.json_lines:
             row = {
                 "chat_id": chat,
                 "message_id": message_id,
                 "edited": edited,
+                "silent": quiet,
                 "region": regions[0] if regions else None,
                 "regions": regions,
                 "text": text,
@@ -65,7 +110,7 @@ class _Printer:
             print(json.dumps(row, ensure_ascii=False), flush=True)
             return
         stamp = f"{time.monotonic() - self.started:5.1f}s"
-        mark = "✎ edited" if edited else "→ new"
+        mark = "✎ edited" if edited else ("→ new 🔕 silent" if quiet else "→ new 🔔")
         body = "\n".join("      " + line for line in text.splitlines())
         print(f"[{stamp}] chat {chat} ({lang}) {mark}\n{body}", flush=True)
 
@@ -123,29 +168,43 @@ async def run_demo(
         server = asyncio.create_task(serve(rt, stop, ready=ready))
         await asyncio.wait_for(ready.wait(), 20)
         printer = _Printer(tg, json_lines, started)
-        _say(json_lines, "Sitrep demo: three chats subscribe, then a recorded night is replayed.")
+        _say(
+            json_lines,
+            f"Sitrep demo: {len(DEMO_CHATS)} chats subscribe (one to a town), then a recorded "
+            "night is replayed.",
+        )
         for chat, lang, regions in DEMO_CHATS:
             tg.send_text(chat, "/start", user_id=chat, language_code=lang)
             for region in regions:
-                tg.send_text(
-                    chat,
-                    f"/subscribe {t(lang, f'region.{region}')}",
-                    user_id=chat,
-                    language_code=lang,
-                )
+                name = t(lang, f"region.{region}") if region.startswith("UA") else region
+                tg.send_text(chat, f"/subscribe {name}", user_id=chat, language_code=lang)
         await _settle(tg, printer, 3.0)
-        _say(json_lines, f"\n── the night ({len(NIGHT)} posts) ──")
+        chat_id, quiet_start, quiet_end = QUIET_CHAT
+        with session_scope(engine) as session:  # after /start made the chat
+            quiet_chat = session.get(Chat, chat_id)
+            if quiet_chat is not None:
+                quiet_chat.quiet_start, quiet_chat.quiet_end = quiet_start, quiet_end
+        times = night_times()
+        clock = NightClock(times[0] - timedelta(minutes=1))
+        rt.dispatcher.clock = clock
+        sink = rt.sources.pipeline.sink
+        if isinstance(sink, OutboxSink):
+            sink.clock = clock
+        _say(
+            json_lines,
+            f"\n── the night ({len(NIGHT)} posts, {NIGHT[0][0]}–{NIGHT[-1][0]} Kyiv time; "
+            f"chat {chat_id} keeps quiet hours {quiet_start // 60:02d}:{quiet_start % 60:02d}–"
+            f"{quiet_end // 60:02d}:{quiet_end % 60:02d}) ──",
+        )
         t0 = time.monotonic()
-        night_start = datetime.now(UTC) - timedelta(minutes=5 * NIGHT[-1][0] + 30)
-        for i, (at, channel, text) in enumerate(NIGHT, 1):
-            while time.monotonic() - t0 < at / speed:
+        for i, ((hhmm, channel, text), at) in enumerate(zip(NIGHT, times, strict=True), 1):
+            while time.monotonic() - t0 < (i - 1) * STEP_S / speed:
                 printer.poll()
                 await asyncio.sleep(0.1)
-            # The recorded night: one second of replay is 5 minutes of the night, which
-            # ended a little before now (so the alerts' times and durations read true).
-            tme.add_post(channel, text, published_at=night_start + timedelta(minutes=5 * at))
+            clock.set(at)
+            tme.add_post(channel, text, published_at=at)
             first = text.splitlines()[0][:90]
-            _say(json_lines, f"[{i}/{len(NIGHT)}] @{channel} posted: {first}")
+            _say(json_lines, f"[{i}/{len(NIGHT)}] {hhmm} @{channel} posted: {first}")
         await _drain(rt, tg, printer)
         _say(json_lines, "\n── chat 1001 asks /latest ──")
         tg.send_text(1001, "/latest", user_id=1001, language_code="uk")

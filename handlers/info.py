@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.geo.regions import REGIONS
 from bot.i18n import t
 from bot.latest import alert_line, fmt_num, fmt_time, latest_summary, stale_line, staleness
+from handlers import towns
 from handlers.common import (
     chat_info,
     db,
@@ -98,11 +99,15 @@ def _regions_text(session: Session, chat_id: int, now: datetime, lang: str, zone
     warning = stale_line(lang, staleness(health, now, None), now, zone)
     if warning:
         lines.append(warning)
+    followed = towns.towns_by_region(session, chat_id)
     for region in mine:
         name = html.escape(t(lang, f"region.{region}"))
         lines.append(
             t(lang, "regions.item", region=name, state=alert_line(lang, states[region], now, zone))
         )
+        if region in followed:  # followed down to the town
+            names = ", ".join(html.escape(towns.place_name(p, lang)) for p in followed[region])
+            lines.append(t(lang, "regions.towns", places=names))
     return "\n".join(lines)
 
 

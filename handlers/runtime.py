@@ -78,9 +78,10 @@ def build_runtime(
         dispatch_bot,
         limits=RateLimits(global_per_s=settings.broadcast_rate),
         policy=DeliveryPolicy(ttl_s=settings.ttl_s()),
+        tz=settings.tz,
     )
     metrics = Metrics()
-    pipeline = Pipeline(engine, OutboxSink(dispatcher.wake), metrics=metrics)
+    pipeline = Pipeline(engine, OutboxSink(dispatcher.wake, tz=settings.tz), metrics=metrics)
     svc = Services(settings, engine, pipeline)
     app = build_application(svc, builder)
     client = httpx.AsyncClient(follow_redirects=False)

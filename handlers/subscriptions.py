@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import language_of, t
+from handlers import towns
 from handlers.common import (
     ChatInfo,
     allowed_tap,
@@ -42,7 +43,7 @@ def _register(session: Session, chat_id: int, chat_type: str, lang: str) -> tupl
 
 
 def _subscribe(session: Session, chat_id: int, region: str) -> list[str]:
-    crud.subscribe(session, chat_id, region)
+    towns.subscribe_whole(session, chat_id, region)  # the region itself: followed whole
     return _mine(session, chat_id)
 
 
@@ -69,6 +70,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         context, partial(_register, chat_id=chat.id, chat_type=chat_type, lang=user_lang)
     )
     name = ", " + html.escape(user.first_name) if user and chat.type == "private" else ""
+    if chat.type != "private" and not await towns.is_group_admin(update, context):
+        # buttons a group member cannot use are not shown
+        await reply(update, t(lang, "start.greeting", name=name))
+        return
     text = t(lang, "start.greeting", name=name) + "\n\n" + t(lang, "start.pick")
     await reply(update, text, region_keyboard(lang, SUB, marked=mine))
 
@@ -104,6 +109,13 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         return
     found = await resolve_off_loop(query)
+    town = towns.town_of(found.options[0]) if found.kind == "place" else None
+    if town is not None:  # down to the town: its oblast's alerts, its own raion's news
+        follow = partial(towns.subscribe_town, chat_id=info.id, place=town)
+        regions = await db(context, follow)
+        text = towns.town_done(info.lang, town)
+        await reply(update, text + "\n" + t(info.lang, "sub.now", regions=regions_list(info.lang, regions)))  # fmt: skip
+        return
     if found.kind in ("region", "place"):
         regions = await db(context, partial(_subscribe, chat_id=info.id, region=found.region))
         text = await _confirm(update, info, found.options[0], regions)
@@ -112,7 +124,8 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             await reply(update, text)
             return
         # Kyiv city and Kyiv oblast are separate regions: say so, offer the other one.
-        note = t(info.lang, "sub.kyiv_note", other=html.escape(t(info.lang, f"region.{other}")))
+        other_acc = t(info.lang, f"region.{other}.acc")  # "Додати ще Київщину?"
+        note = t(info.lang, "sub.kyiv_note", other=html.escape(other_acc))
         button = InlineKeyboardButton(
             t(info.lang, f"region.{other}"), callback_data=f"{SUB}:{other}"
         )

@@ -56,6 +56,7 @@ ALL_TOPICS_MASK: Final = (1 << len(TOPICS)) - 1
 
 REGION_LEN: Final = 8  # "UA" or "UA-74"
 ERROR_LEN: Final = 500
+AREA_LEN: Final = 96
 
 
 class Channel(SQLModel, table=True):
@@ -174,6 +175,10 @@ class Chat(SQLModel, table=True):
     quiet_end: int | None = Field(default=None, sa_type=Integer)
     digest_time: str | None = Field(default="08:00", sa_type=String(5))
     topics: int = ALL_TOPICS_MASK
+    # Quiet hours silence threats too (else a threat to the chat's own regions still rings).
+    quiet_all: bool = Field(default=False, sa_type=Boolean)
+    # A town-subscribed chat: posts and alerts of other raions shown marked (else left out).
+    other_areas: bool = Field(default=False, sa_type=Boolean)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -191,6 +196,31 @@ class Subscription(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class SubscriptionPlace(SQLModel, table=True):
+    """A town, hromada or raion a chat follows inside one of its subscribed regions.
+
+    A region with such rows is followed "down to the town": the region's own alerts still
+    come, alerts and posts of other raions (or hromadas) do not (or come marked, per
+    :attr:`Chat.other_areas`). ``raion``/``hromada`` are the names the place lies in, so
+    matching needs no gazetteer lookup of the chat's side.
+    """
+
+    __tablename__ = "subscription_places"
+    __table_args__ = (Index("ix_subscription_places_region", "region"),)
+
+    chat_id: int = Field(
+        sa_type=BigInteger, foreign_key="chats.id", ondelete="CASCADE", primary_key=True
+    )
+    key: str = Field(sa_type=String(32), primary_key=True)  # KATOTTG code
+    region: str = Field(sa_type=String(REGION_LEN))
+    level: str = Field(sa_type=String(16))
+    name_uk: str = Field(sa_type=String(AREA_LEN))
+    name_en: str = Field(sa_type=String(AREA_LEN))
+    raion: str = Field(default="", sa_type=String(AREA_LEN))
+    hromada: str = Field(default="", sa_type=String(AREA_LEN))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Happening(SQLModel, table=True):
     """One real-world happening in one region, however many posts/channels report it.
 
@@ -198,19 +228,36 @@ class Happening(SQLModel, table=True):
     ``air_alert_end``; ``ended_at`` set by the end). ``counts`` holds the latest figures,
     ``places`` the named places ({"uk", "en"}), ``sources`` the reporting posts
     ("channel/message_id"), so a message can be re-rendered from this row alone.
+
+    Any other happening is an *incident* (``kind`` "threat" or "report"): everything one post,
+    and the later posts about the same thing, say about it. ``kinds`` are its event kinds,
+    ``counts`` its figures keyed "<kind>.<figure>", ``regions`` where it is (``heading``: where a
+    threat moves to), ``last_at`` its latest report, ``changes`` what the latest report changed.
     """
 
     __tablename__ = "happenings"
-    __table_args__ = (Index("ix_happenings_region_kind_started", "region", "kind", "started_at"),)
+    __table_args__ = (
+        Index("ix_happenings_region_kind_started", "region", "kind", "started_at"),
+        Index("ix_happenings_kind_started", "kind", "started_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
     kind: str = Field(sa_type=String(32))
     region: str = Field(sa_type=String(REGION_LEN))
+    # An alert for part of the region (a raion or hromada, by its name); "" for the region.
+    area: str = Field(default="", sa_type=String(AREA_LEN))
+    level: str = Field(default="", sa_type=String(16))  # alerts: "yellow" for a lower level
     started_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     counts: dict[str, int] = Field(default_factory=dict, sa_type=JSONDoc)
     places: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONDoc)
     sources: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    live: bool = Field(default=False, sa_type=Boolean)
+    regions: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    kinds: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    heading: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONDoc)
+    last_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -55,14 +56,14 @@ def seed(engine: Engine, chats: dict[int, tuple[str, ...]], **settings: object) 
 
 @asynccontextmanager
 async def running(
-    engine: Engine, tg: BotApiStandin, limits: RateLimits = FAST
+    engine: Engine, tg: BotApiStandin, limits: RateLimits = FAST, tz: ZoneInfo = KYIV
 ) -> AsyncIterator[tuple[Pipeline, Dispatcher]]:
     bot = make_bot(tg.token, tg.base_url, base_file_url=tg.base_file_url, pool=4)
     async with bot:
-        dispatcher = Dispatcher(engine, bot, limits=limits, workers=4, poll_s=0.05)
+        dispatcher = Dispatcher(engine, bot, limits=limits, workers=4, poll_s=0.05, tz=tz)
         await dispatcher.start()
         try:
-            yield Pipeline(engine, OutboxSink(dispatcher.wake)), dispatcher
+            yield Pipeline(engine, OutboxSink(dispatcher.wake, tz=tz)), dispatcher
         finally:
             await dispatcher.stop()
 
@@ -106,7 +107,8 @@ async def test_topic_filter(engine: Engine, tg: BotApiStandin) -> None:
         await pipeline.ingest("kpszsu", post("kpszsu", 5, DRONES))
         await tg.wait_for_messages(1, 2)
         await settle(engine, tg)
-    assert [m.text.split(" · ")[0] for m in tg.sent(2)] == ["🛩️ Ударні БпЛА"]
+    (only,) = tg.sent(2)  # the drones, not the alert
+    assert only.text.startswith("🛩️") and "Чернігівщина" in only.text
 
 
 async def test_nationwide_reaches_every_subscribed_chat(engine: Engine, tg: BotApiStandin) -> None:
@@ -119,7 +121,8 @@ async def test_nationwide_reaches_every_subscribed_chat(engine: Engine, tg: BotA
         await settle(engine, tg)
     assert tg.sent(3) == []
     (msg,) = tg.sent(2)
-    assert "Україна" in msg.text and "Запущено 502 · збито 430" in msg.text
+    assert msg.text.startswith("📋 Підсумок атаки · Україна")  # a report, not a threat
+    assert "БпЛА: запущено 502 · збито/подавлено 430" in msg.text and "загроз" not in msg.text
 
 
 async def test_two_channels_one_message_then_all_clear(engine: Engine, tg: BotApiStandin) -> None:
@@ -156,7 +159,8 @@ async def test_edited_post_edits_the_live_message(engine: Engine, tg: BotApiStan
         await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 3, after, edited=True))
         await settle(engine, tg)
     (msg,) = tg.sent(1)
-    assert "Споживачів 30\u00a0000" in msg.text and "12\u00a0000" in msg.history[0]["text"]
+    assert "Без світла 30\u00a0000 споживачів" in msg.text
+    assert "12\u00a0000" in msg.history[0]["text"] and "12\u00a0000 → 30\u00a0000" in msg.text
     assert tg.call_count("editMessageText") == 1
 
 
@@ -190,27 +194,47 @@ async def test_429_is_retried_without_loss(engine: Engine, tg: BotApiStandin) ->
     async with running(engine, tg) as (pipeline, dispatcher):  # our limiter off: provoke 429s
         for i, text in enumerate(texts):
             await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 10 + i, text))
-        await tg.wait_for_messages(1, 5, timeout=15)
+        await tg.wait_for_messages(1, 4, timeout=15)
         await settle(engine, tg, timeout=10)
     assert dispatcher.stats.rate_limited >= 1 and tg.rate_limited >= 1
-    heads = sorted(m.text.split(" · ")[0] for m in tg.sent(1))
-    assert len(heads) == len(set(heads)) == 5  # alert, drones, shelling, casualties, power
+    heads = sorted(m.text.split("\n")[0] for m in tg.sent(1))
+    assert len(heads) == len(set(heads)) == 4  # alert, drones, shelling with its toll, power
 
 
-async def test_quiet_hours_send_silently(engine: Engine, tg: BotApiStandin) -> None:
-    seed(engine, {1: ("UA-74",), 2: ("UA-74",)})
+@pytest.mark.parametrize(("zone", "shown"), [("UTC", "00:14"), ("Pacific/Auckland", "13:14")])
+async def test_pushes_and_quiet_hours_follow_the_configured_zone(
+    engine: Engine, tg: BotApiStandin, zone: str, shown: str
+) -> None:
+    """Quiet hours are read in SITREP_TIMEZONE: inside them a report is silent, a threat to the
+    chat's own region still rings unless the chat chose "silent for all"; times are local."""
+    tz = ZoneInfo(zone)
+    seed(engine, {1: ("UA-74",), 2: ("UA-74",), 3: ("UA-74",)})
+    local = datetime.now(tz)
+    minute = local.hour * 60 + local.minute
+    window = ((minute - 30) % 1440, (minute + 30) % 1440)  # never "now" in Kyiv for these zones
     with session_scope(engine) as s:
-        chat = s.get(Chat, 1)
-        assert chat is not None
-        local = datetime.now(KYIV)
-        minute = local.hour * 60 + local.minute
-        chat.quiet_start, chat.quiet_end = (minute - 30) % 1440, (minute + 30) % 1440
-    async with running(engine, tg) as (pipeline, _):
+        for chat_id in (1, 3):
+            chat = s.get(Chat, chat_id)
+            assert chat is not None
+            chat.quiet_start, chat.quiet_end = window
+            chat.quiet_all = chat_id == 3
+    async with running(engine, tg, tz=tz) as (pipeline, _):
         await pipeline.ingest("air_alert_ua", post("air_alert_ua", 1, ALERT))
-        await tg.wait_for_messages(1, 1)
-        await tg.wait_for_messages(2, 1)
-    silent = {c.params["chat_id"]: c.params.get("disable_notification") for c in tg.calls("sendMessage")}  # fmt: skip
-    assert silent == {1: True, 2: False}
+        power = "Знеструмлено 30 тис. споживачів на Чернігівщині."
+        await pipeline.ingest("chernihiv_oda", post("chernihiv_oda", 2, power))
+        for chat_id in (1, 2, 3):
+            await tg.wait_for_messages(chat_id, 2)
+        await settle(engine, tg)
+    silent = {
+        (c.params["chat_id"], c.params["text"][:1]): c.params.get("disable_notification")
+        for c in tg.calls("sendMessage")
+    }
+    assert silent == {
+        (1, "🔴"): False, (1, "🔌"): True,  # threat rings, report silent
+        (2, "🔴"): False, (2, "🔌"): False,  # no quiet hours
+        (3, "🔴"): True, (3, "🔌"): True,  # silent for all
+    }  # fmt: skip
+    assert all(f"🕑 {shown}" in m.text for m in tg.sent(2))
 
 
 async def test_deleted_message_is_sent_again_on_edit(engine: Engine, tg: BotApiStandin) -> None:

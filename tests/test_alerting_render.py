@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,12 +31,78 @@ def test_message_shape_and_kyiv_time() -> None:
     view = AlertView("drones", "UA-74", AT, {"launched": 1200, "destroyed": 30000},
                      [{"uk": "Чернігів", "en": "Chernihiv"}], [("kpszsu", 77)])  # fmt: skip
     assert render(view, "en") == (
-        "🛩️ <b>Attack drones</b> · Chernihiv region\n"
-        "Launched 1,200 · destroyed 30,000\n"
+        "🛩️ <b>Drone attack</b> · Chernihiv region\n"
+        "🛩️ Drones: launched 1,200 · destroyed 30,000\n"
         "📍 Chernihiv\n"
         '🕑 02:05 · <a href="https://t.me/kpszsu/77">@kpszsu</a>'
     )
-    assert "Запущено 1\u00a0200" in render(view, "uk")
+    assert "запущено 1\u00a0200" in render(view, "uk")
+    assert "🕑 23:05" in render(view, "en", tz=ZoneInfo("UTC"))
+
+
+def test_threat_is_short_with_its_heading() -> None:
+    view = AlertView("drones", "UA-74", AT, live=True, regions=["UA-74", "UA-32"],
+                     heading=["UA-32"], more={"missiles": {}})  # fmt: skip
+    text = render(view, "uk")
+    assert text.splitlines()[:2] == [
+        "🛩️ <b>Ударні БпЛА</b>: Чернігівщина → курсом на Київщину",
+        "🚀 <b>Ракетна загроза</b>: Чернігівщина → курсом на Київщину",
+    ]
+    assert "heading for Kyiv region" in render(view, "en")
+
+
+def test_reports_never_use_threat_wording() -> None:
+    for kind in KINDS:
+        if kind.startswith("air_alert"):
+            continue
+        for lang, word in (("uk", "загроз"), ("en", "threat")):
+            text = render(AlertView(kind, "UA", AT, {"launched": 5, "locations": 2}), lang)
+            assert word not in text.lower(), (kind, text)
+    summary = AlertView("drones", "UA", AT, {"launched": 502, "destroyed": 430, "locations": 14},
+                        more={"missiles": {"launched": 24, "destroyed": 21, "locations": 14}})  # fmt: skip
+    assert render(summary, "uk").splitlines()[:4] == [
+        "📋 <b>Підсумок атаки</b> · Україна",
+        "🛩️ БпЛА: запущено 502 · збито/подавлено 430",
+        "🚀 Ракети: запущено 24 · збито/подавлено 21",
+        "📍 Влучання на 14 локаціях",
+    ]
+
+
+def test_figures_read_as_sentences_with_cldr_plurals() -> None:
+    def line(kind: str, lang: str = "uk", **counts: int) -> str:
+        return render(AlertView(kind, "UA-14", AT, counts, more={"damage": {}}), lang)
+
+    assert "🕯️ Загинула 1 людина · поранено 2" in line("casualties", killed=1, injured=2)
+    assert "Загинули 2 людини" in line("casualties", killed=2)
+    assert "Загинули 5 людей" in line("casualties", killed=5)
+    assert "Загинули 21 людини" not in line("casualties", killed=21)
+    assert "Загинула 21 людина" in line("casualties", killed=21)
+    assert "1 person killed" in line("casualties", "en", killed=1)
+    assert "🕯️" not in line("casualties", injured=3) and "🩹 Поранено 3" in line(
+        "casualties", injured=3
+    )
+    assert "Без світла 30\u00a0000 споживачів" in line("power_outage", consumers=30000)
+    assert "Без світла 2 споживачі" in line("power_outage", consumers=2)
+    assert "30,000 consumers without power" in line("power_outage", "en", consumers=30000)
+    assert "Затримуються 3 поїзди, до 7 год" in line("train_delay", trains=3, delay_minutes=420)
+
+
+def test_an_update_says_what_changed() -> None:
+    later = AT + timedelta(hours=2)
+    view = AlertView("casualties", "UA-14", AT, {"killed": 2, "injured": 7}, updated_at=later,
+                     changes=[("casualties", "injured", 5, 7)], added_places=["Дружківка"])  # fmt: skip
+    assert "✎ Оновлено 04:05: поранених 5 → 7; + Дружківка" in render(view, "uk")
+    assert "✎ Updated 04:05: injured 5 → 7; + Дружківка" in render(view, "en")
+
+
+def test_yellow_alert_and_threat_types() -> None:
+    view = AlertView(
+        "air_alert_start", "UA-74", AT, level="yellow", threats=["drones", "airstrike"]
+    )
+    assert render(view, "uk").splitlines()[:2] == [
+        "🟡 <b>Загроза (жовта тривога)</b> · Чернігівщина",
+        "Загрози: БпЛА, КАБи",
+    ]
 
 
 def test_post_text_is_escaped() -> None:
@@ -58,6 +125,7 @@ def test_quiet_hours_wrap_midnight() -> None:
     assert in_quiet_hours(23 * 60, 7 * 60, night)
     assert not in_quiet_hours(8 * 60, 20 * 60, night)
     assert not in_quiet_hours(None, None, night)
+    assert not in_quiet_hours(23 * 60, 7 * 60, night, ZoneInfo("Pacific/Auckland"))  # 11:30 there
 
 
 names = st.text(min_size=0, max_size=300)

@@ -105,6 +105,9 @@ async def test_admins_forward_is_ingested_under_the_origin_channel(bot: Bot) -> 
     assert post.forwarded_from == "kpszsu" and post.text == NIGHT
     counts = _counts(events)
     assert counts["drones"]["launched"] == 502 and counts["missiles"]["destroyed"] == 21
+    # the admin hears back: taken, with how many events it gave
+    (ack,) = await bot.tg.wait_for_messages(ADMIN, 1)
+    assert ack.text.startswith("📥 Допис @kpszsu прийнято: нових подій — ")
 
 
 async def test_strangers_forward_is_ignored(bot: Bot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -57,9 +58,9 @@ async def test_start_in_english(bot: Bot) -> None:
         ("Київська область", "UA-32", "Ви підписані на: Київщина"),
         ("kyiv oblast", "UA-32", "Ви підписані на: Київщина"),
         ("Kiev", "UA-30", "Ви підписані на: Київ"),
-        ("Ніжин", "UA-74", "Ніжин — це Чернігівщина"),
+        ("Ніжин", "UA-74", "Ви підписані на Ніжин (Чернігівщина)"),  # down to the town
         ("Чернигівщина", "UA-74", "Ви підписані на: Чернігівщина"),  # typo
-        ("Хмельницкий", "UA-68", "Хмельницький — це Хмельниччина"),  # typo, town
+        ("Хмельницкий", "UA-68", "Ви підписані на Хмельницький (Хмельниччина)"),  # typo, town
     ],
 )
 async def test_subscribe_understands(bot: Bot, text: str, region: str, expect: str) -> None:
@@ -177,8 +178,11 @@ async def test_group_admins_change_others_are_refused(bot: Bot) -> None:
     [creator] = await bot.say(GROUP, "/subscribe Ніжин", user_id=10, chat_type="supergroup")
     assert "Чернігівщина" in creator.text
     assert bot.regions(GROUP) == ["UA-32", "UA-74"]
-    # Buttons: a member's tap is refused with an alert; everybody may read /regions.
-    [board] = await bot.say(GROUP, "/start", user_id=member, chat_type="supergroup")
+    # Buttons: a member is not shown them, and a tap on an admin's board is refused with an
+    # alert; everybody may read /regions.
+    [hello] = await bot.say(GROUP, "/start", user_id=member, chat_type="supergroup")
+    assert hello.reply_markup is None and "Вітаю" in hello.text
+    [board] = await bot.say(GROUP, "/start", user_id=admin, chat_type="supergroup")
     update = bot.tg.tap(GROUP, board.message_id, "sub:UA-46", user_id=member)
     answer = await bot.tg.async_wait_for(
         lambda: bot.tg.callback_answer(update["callback_query"]["id"])
@@ -203,3 +207,41 @@ async def test_commands_menu_in_both_languages(bot: Bot) -> None:
     commands = await bot.tg.async_wait_for(lambda: bot.tg.commands())
     flat = repr(commands)
     assert "Тривоги по всій Україні зараз" in flat and "Air-raid alerts across Ukraine now" in flat
+
+
+async def test_a_town_is_followed_down_to_it_and_regions_show_it(bot: Bot) -> None:
+    await bot.say(USER, "/subscribe Ніжин")
+    [regions] = await bot.say(USER, "/regions")
+    assert "Чернігівщина" in regions.text and "📍 Ніжин" in regions.text
+    await bot.say(USER, "/subscribe Чернігівщина")  # the oblast itself: followed whole again
+    [whole] = await bot.say(USER, "/regions")
+    assert "📍" not in whole.text and bot.regions(USER) == ["UA-74"]
+
+
+async def test_plain_text_naming_a_place_offers_to_subscribe(bot: Bot) -> None:
+    [offer] = await bot.say(USER, "Ніжин")
+    assert "Підписатися на Ніжин (Чернігівщина)?" in offer.text
+    ((label, data),) = _buttons(offer.reply_markup)
+    assert label == "✅ Підписатися"
+    assert data.startswith("twn:UA74") and len(data.encode()) <= 64
+    await bot.tap(USER, offer.message_id, data)
+    await bot.edited(USER, offer.message_id, "Ви підписані на Ніжин")
+    assert bot.regions(USER) == ["UA-74"]
+    before = len(bot.tg.sent(USER))
+    await bot.say(USER, "просто слова без жодного місця", n=0)
+    await asyncio.sleep(1.0)
+    assert len(bot.tg.sent(USER)) == before  # no place named: no answer
+
+
+async def test_unknown_command_gets_help(bot: Bot) -> None:
+    [answer] = await bot.say(USER, "/weather")
+    assert answer.text.startswith("Такої команди немає.") and "/subscribe" in answer.text
+
+
+async def test_kyiv_prompt_in_the_accusative_and_buttons_in_alphabet_order(bot: Bot) -> None:
+    [answer] = await bot.say(USER, "/subscribe Київ")
+    assert "Додати ще Київщину?" in answer.text
+    [hello] = await bot.say(USER, "/start")
+    names = [text.removeprefix("✅ ") for text, _ in _buttons(hello.reply_markup)]
+    assert names[:3] == ["Буковина", "Вінниччина", "Волинь"]
+    assert names.index("Житомирщина") < names.index("Івано-Франківщина") < names.index("Київ")

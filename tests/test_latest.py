@@ -93,8 +93,10 @@ def test_staleness_rules() -> None:
     assert staleness([], NOW) is not None  # no source at all is not "all clear"
     old = staleness([health(last_poll_at=NOW - timedelta(minutes=10))], NOW)
     assert old is not None and old.since == NOW - timedelta(minutes=10)
-    failing = staleness([health(last_poll_ok=False, consecutive_errors=4)], NOW)
+    failing = staleness([health(last_poll_ok=False, consecutive_errors=4, last_post_at=NOW)], NOW)
     assert failing is not None and failing.since is not None and failing.since < NOW
+    never_ok = staleness([health(last_poll_ok=False, consecutive_errors=4)], NOW)
+    assert never_ok is not None and never_ok.since is None  # not "stale since <start>"
     never = staleness([health(last_poll_at=None, last_poll_ok=None)], NOW)
     assert never is not None and never.since is None
     regional = health(username="kharkivoda", kind="governor", default_region="UA-63",

@@ -114,6 +114,21 @@ def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
     )
 
 
+def test_run_with_an_unknown_time_zone_is_one_clear_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "SITREP_BOT_TOKEN": "123:abc",
+        "SITREP_TIMEZONE": "Europe/Atlantis",
+    }
+    out = subprocess.run([*SITREP, "run"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        "configuration error: SITREP_TIMEZONE: unknown time zone "
+        "'Europe/Atlantis' (an IANA name like Europe/Kyiv)"
+    )
+
+
 def test_run_with_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
     with BotApiStandin() as tg:
         wrong = "987654321:AAF-this-token-is-not-the-one-telegram-knows"
@@ -159,6 +174,26 @@ def test_demo_delivers_the_night(tmp_path: Path) -> None:
     assert "30 000" in chernihiv and "Чернігівщина" in chernihiv
     volunteer = "\n".join(by_chat[1002])
     assert "Kostiantynivka" in volunteer and "7 h" in volunteer
+    # the night's own clock: 01:12 is pushed as 01:12, 01:31–05:10 lasted 3 h 39 min
+    assert "🔴 Повітряна тривога · Чернігівщина\n🕑 01:12" in chernihiv
+    assert "Lasted 3 h 39 min (01:31–05:10)" in volunteer
+    # the night summary: one report per chat, never a threat
+    for chat in (1001, 1002, 1003):
+        summaries = [t for t in by_chat[chat] if "Підсумок атаки" in t or "Attack summary" in t]
+        assert len(summaries) == 1 and "загроз" not in summaries[0].lower()
+    # the casualty update edits its incident; another town is a message of its own
+    kost = [r for r in rows if r["chat_id"] == 1002 and "Kostiantynivka" in r["text"]]
+    assert len({r["message_id"] for r in kost}) == 1  # sent once, edited (or sent updated)
+    assert "2 people killed · 7 injured" in kost[-1]["text"]
+    assert "Updated 04:50: injured 5 → 7" in kost[-1]["text"]
+    assert any("Druzhkivka" in t and "Kostiantynivka" not in t for t in by_chat[1002])
+    # a raion's alert: the oblast's chat gets it, the town's chat (another raion) does not
+    assert "Ніжинський район" in chernihiv
+    assert by_chat[1004] and not any("Ніжинський район" in t for t in by_chat[1004])
+    # quiet hours: the report arrives silently, the threat (the alert) rings
+    quiet = {r["text"].split("\n")[0]: r["silent"] for r in rows if r["chat_id"] == 1003}
+    assert quiet["🏚️ Руйнування · Івано-Франківщина"] is True
+    assert quiet["🔴 Повітряна тривога · Київщина"] is False
     assert "Done in" in out.stderr
     # It ends with chat 1001's /map, written to the file it names.
     assert f"written to {tmp_path / 'map.png'}" in out.stderr

@@ -373,3 +373,35 @@ async def test_channel_health_writes_are_throttled_while_ok(engine: Engine) -> N
     assert state()[1:] == (False, 1)  # failures always written
     await service._on_poll("kpszsu", PollOutcome("ok"))
     assert state()[1:] == (True, 0)  # recovery written at once
+
+
+async def test_yellow_level_and_threats_reach_the_alert_message(
+    engine: Engine, api: AlertsApiStandin, client: httpx.AsyncClient
+) -> None:
+    """alerts.in.ua's alert_level and threats: a yellow alert is marked as such and the weapon
+    types are in the alert's own message (one post, one message)."""
+    from bot.alerting import OutboxSink
+    from bot.alerting.happenings import view_of
+    from bot.alerting.render import render as render_alert
+    from storage.models import Happening
+
+    clock = Clock(T0 + timedelta(minutes=1))
+    pipeline = Pipeline(engine, OutboxSink())
+    service = AlertsApiService(
+        engine, pipeline, client, "good", api.base_url, 15, clock=clock, rand=lambda: 1.0
+    )
+    await asyncio.to_thread(service._register)
+    await service.poll_once()
+    clock.advance(60)
+    yellow = alert(31, "Сумська область", oblast_uid=20, alert_level="yellow",
+                   threats=["drones", "ballistic", "something_new"],
+                   started_at=datetime.fromtimestamp(clock(), UTC))  # fmt: skip
+    api.set_alerts([yellow])
+    await service.poll_once()
+    texts = dict(_posts(engine))
+    assert texts[62].endswith("Повітряна тривога (жовтий рівень) в Сумська область.\nЗагрози: БпЛА, ракети.")  # fmt: skip
+    with session_scope(engine, readonly=True) as s:
+        (episode,) = s.exec(select(Happening)).all()
+        text = render_alert(view_of(episode, 0), "uk")
+    assert text.startswith("🟡 <b>Загроза (жовта тривога)</b> · Сумщина\nЗагрози: БпЛА, ракети")
+    assert (62, "air_alert_start", ["UA-59"]) in _events(engine)

@@ -16,8 +16,9 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.alerting.dispatcher import Dispatcher, in_quiet_hours
+from bot.alerting.dispatcher import Dispatcher
 from bot.alerting.limiter import RateLimits
+from bot.alerting.quiet import in_quiet_hours
 from bot.alerting.render import AlertView, render, split_html
 from bot.alerting.sending import DispatchStats
 from bot.alerting.sink import OutboxSink

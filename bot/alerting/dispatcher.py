@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from telegram import Bot
@@ -37,6 +38,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.alerting.limiter import ChatScheduler, RateLimits, TokenBucket
 from bot.alerting.maintenance import health_of, maintain
 from bot.alerting.policy import CircuitBreaker, DeliveryPolicy, backoff_s
+from bot.alerting.quiet import silent
 from bot.alerting.recorder import Recorder
 from bot.alerting.render import KYIV
 from bot.alerting.sending import GONE, DispatchStats, edit, retry_after_s, send_new
@@ -48,15 +50,6 @@ from storage.models import OUTBOX_CLASSES
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # for unexpected errors only; network failures wait for the time to live
-
-
-def in_quiet_hours(start: int | None, end: int | None, moment: datetime) -> bool:
-    """Whether ``moment`` (Europe/Kyiv) falls in [start, end) minutes, wrapping midnight."""
-    if start is None or end is None or start == end:
-        return False
-    local = moment.astimezone(KYIV)
-    minute = local.hour * 60 + local.minute
-    return start <= minute < end if start < end else (minute >= start or minute < end)
 
 
 class Dispatcher:
@@ -78,8 +71,10 @@ class Dispatcher:
         stop_grace_s: float = 3.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         policy: DeliveryPolicy | None = None,
+        tz: ZoneInfo = KYIV,
     ) -> None:
         self.engine = engine
+        self.tz = tz  # quiet hours are read in the configured zone
         self.bot = bot
         self.limits = limits or RateLimits()
         self.workers = max(1, workers)
@@ -329,13 +324,20 @@ class Dispatcher:
         if message_id is not None and shown == job.text:
             self.stats.unchanged += 1
             return self._sent(job, message_id)
-        silent = in_quiet_hours(job.quiet_start, job.quiet_end, self.clock())
+        quiet = silent(  # quiet hours in the configured zone; a threat still rings
+            OUTBOX_CLASSES[job.priority],
+            job.quiet_start,
+            job.quiet_end,
+            job.quiet_all,
+            self.clock(),
+            self.tz,
+        )
         try:
             if message_id is None:
-                message_id = await send_new(self.bot, job, silent)
+                message_id = await send_new(self.bot, job, quiet)
                 self.stats.sent += 1
             else:
-                message_id, outcome = await edit(self.bot, job, message_id, silent)
+                message_id, outcome = await edit(self.bot, job, message_id, quiet)
                 setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         except RetryAfter as err:
             return self._rate_limited(job, retry_after_s(err))

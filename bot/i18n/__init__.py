@@ -13,6 +13,8 @@ import pkgutil
 from functools import cache
 from typing import Final
 
+from bot.i18n.plural import plural_form
+
 LANGUAGES: Final = ("uk", "en")
 DEFAULT_LANGUAGE: Final = "uk"
 
@@ -40,3 +42,8 @@ def t(lang: str, key: str, /, **values: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANGUAGE)[key]
     return text.format(**values) if values else text
+
+
+def tn(lang: str, key: str, n: int, /, **values: object) -> str:
+    """The counted phrase ``key`` in the plural form CLDR gives ``n`` ("{key}.one" …)."""
+    return t(lang, f"{key}.{plural_form(lang, n)}", **values)

@@ -65,7 +65,10 @@ OBLAST_UIDS: dict[int, str] = {
     22: "UA-63", 23: "UA-65", 3: "UA-68", 24: "UA-71", 25: "UA-74", 26: "UA-77",
 }  # fmt: skip
 _REGION_BY_NAME = {r.name_uk.lower(): r.code for r in REGIONS.values()}
-_START_RE = re.compile(r"^🔴 \d\d:\d\d Повітряна тривога в (?P<place>.+)\.$")
+_START_RE = re.compile(
+    r"^[🔴🟡] \d\d:\d\d Повітряна тривога(?: \(жовтий рівень\))? в (?P<place>[^\n]+)\."
+    r"(?:\nЗагрози: [^\n]*)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,8 @@ class ApiAlert:
     started_at: datetime
     finished_at: datetime | None
     region: str | None  # ISO code of its oblast
+    level: str = ""  # "yellow" for a lower-level alert, "" for a full air raid
+    threats: tuple[str, ...] = ()  # weapon words as the alert channel writes them
 
     @property
     def place(self) -> str:
@@ -179,7 +184,40 @@ def _read_alert(item: Any, alert_id: int | None) -> ApiAlert:
         started_at=started,
         finished_at=_dt(item.get("finished_at")),
         region=region,
+        level=_level(item.get("alert_level")),
+        threats=_threats(item.get("threats")),
     )
+
+
+_YELLOW_LEVELS = frozenset({"yellow", "low", "warning", "lower"})
+# alerts.in.ua threat codes → the words the alert channel (and our parser) use for them.
+_THREAT_WORDS = {
+    "drones": "БпЛА",
+    "drone": "БпЛА",
+    "uav": "БпЛА",
+    "shahed": "БпЛА",
+    "missiles": "ракети",
+    "missile": "ракети",
+    "cruise_missiles": "ракети",
+    "ballistic": "ракети",
+    "ballistic_missiles": "ракети",
+    "kab": "КАБи",
+    "kabs": "КАБи",
+    "guided_bombs": "КАБи",
+    "aviation": "КАБи",
+}
+
+
+def _level(value: Any) -> str:
+    """ "yellow" for a lower-level alert; anything else (or nothing) is a full alert."""
+    return "yellow" if str(value or "").strip().lower() in _YELLOW_LEVELS else ""
+
+
+def _threats(value: Any) -> tuple[str, ...]:
+    """Known weapon types of an entry, in the channel's words, each once; unknown ones left out."""
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
+    words = (_THREAT_WORDS.get(str(v).strip().lower()) for v in items)
+    return tuple(dict.fromkeys(w for w in words if w))
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +226,22 @@ class Transition:
     alert_id: int
     place: str
     at: datetime
+    level: str = ""
+    threats: tuple[str, ...] = ()
 
 
 def render(t: Transition, tz: ZoneInfo) -> IncomingPost:
-    """The synthetic alert-channel post for a transition (deterministic id and text)."""
+    """The synthetic alert-channel post for a transition (deterministic id and text); a yellow
+    alert says so in its first line, its weapon types follow ("Загрози: БпЛА, ракети.")."""
     hhmm = t.at.astimezone(tz).strftime("%H:%M")
     if t.kind == "start":
-        text, mid = f"🔴 {hhmm} Повітряна тривога в {t.place}.", t.alert_id * 2
+        if t.level == "yellow":
+            text = f"🟡 {hhmm} Повітряна тривога (жовтий рівень) в {t.place}."
+        else:
+            text = f"🔴 {hhmm} Повітряна тривога в {t.place}."
+        if t.threats:
+            text += f"\nЗагрози: {', '.join(t.threats)}."
+        mid = t.alert_id * 2
     else:
         text, mid = f"🟢 {hhmm} Відбій тривоги в {t.place}.", t.alert_id * 2 + 1
     return IncomingPost(channel=CHANNEL, message_id=mid, published_at=t.at, text=text)
@@ -228,13 +275,13 @@ class AlertDiff:
         if self.active is None:
             recent = now - timedelta(seconds=self.catch_up)
             out += [
-                Transition("start", a.id, a.place, a.started_at)
+                Transition("start", a.id, a.place, a.started_at, a.level, a.threats)
                 for a in raids
                 if a.finished_at is None and a.id not in open_starts and a.started_at >= recent
             ]
         else:
             out += [
-                Transition("start", a.id, a.place, a.started_at)
+                Transition("start", a.id, a.place, a.started_at, a.level, a.threats)
                 for a in raids
                 if a.finished_at is None and a.id not in self.active
             ]

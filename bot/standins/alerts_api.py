@@ -35,9 +35,16 @@ def alert(
     finished_at: datetime | None = None,
     oblast: str = "",
     raion: str = "",
+    alert_level: str | None = None,
+    threats: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One entry of ``alerts`` in the API's shape."""
-    return {
+    """One entry of ``alerts`` in the API's shape (``alert_level``/``threats`` when given)."""
+    extra: dict[str, Any] = {}
+    if alert_level is not None:
+        extra["alert_level"] = alert_level
+    if threats is not None:
+        extra["threats"] = threats
+    return extra | {
         "id": alert_id,
         "location_title": title,
         "location_type": location_type,

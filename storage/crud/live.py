@@ -60,6 +60,70 @@ def alert_targets(session: Session, regions: Iterable[str], topic: str) -> list[
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentTarget:
+    """A chat to tell about an incident: its regions among the incident's, its topics."""
+
+    chat_id: int
+    regions: tuple[str, ...]
+    language: str
+    topics: int
+
+
+def incident_targets(
+    session: Session, regions: Iterable[str], topics: Iterable[str]
+) -> list[IncidentTarget]:
+    """Active chats wanting any of ``topics`` for any of ``regions``; one indexed query.
+
+    Nationwide ("UA") reaches every chat subscribed to any region (its regions are then
+    ``("UA",)``)."""
+    wanted = list(dict.fromkeys(regions))
+    mask = 0
+    for topic in topics:
+        mask |= topic_bit(topic)
+    if not wanted or not mask:
+        return []
+    nationwide = NATIONWIDE in wanted
+    region_col = col(Subscription.region)
+    query = (
+        select(Subscription.chat_id, region_col, Chat.language, Chat.topics)
+        .join(Chat, col(Chat.id) == col(Subscription.chat_id))
+        .where(col(Chat.active).is_(True), col(Chat.topics).op("&")(mask) != 0)
+        .order_by(col(Subscription.chat_id), region_col)
+    )
+    if not nationwide:
+        query = query.where(region_col.in_(wanted))
+    found: dict[int, IncidentTarget] = {}
+    for chat_id, region, lang, chat_topics in session.exec(query).all():
+        key = int(chat_id)
+        prior = found.get(key)
+        if prior is None:
+            mine = (NATIONWIDE,) if nationwide else (str(region),)
+            found[key] = IncidentTarget(key, mine, str(lang), int(chat_topics))
+        elif not nationwide:
+            found[key] = IncidentTarget(
+                key, (*prior.regions, str(region)), prior.language, prior.topics
+            )
+    return list(found.values())
+
+
+def recent_incidents(session: Session, *, since: datetime, until: datetime) -> list[Happening]:
+    """Incidents (threats and reports) that started in [since, until], latest report first."""
+    query = (
+        select(Happening)
+        .where(
+            col(Happening.kind).in_(("threat", "report")),
+            col(Happening.started_at) >= since,
+            col(Happening.started_at) <= until,
+        )
+        .order_by(
+            func.coalesce(col(Happening.last_at), col(Happening.started_at)).desc(),
+            col(Happening.id).desc(),
+        )
+    )
+    return list(session.exec(query).all())
+
+
 def find_happening(
     session: Session,
     kind: str,
@@ -68,6 +132,7 @@ def find_happening(
     started_from: datetime,
     started_to: datetime,
     open_or_ended_after: datetime | None = None,
+    area: str = "",
 ) -> Happening | None:
     """The latest happening of ``kind`` in ``region`` that started within the bounds.
 
@@ -77,6 +142,7 @@ def find_happening(
     query = select(Happening).where(
         col(Happening.region) == region,
         col(Happening.kind) == kind,
+        col(Happening.area) == area,
         col(Happening.started_at) >= started_from,
         col(Happening.started_at) <= started_to,
     )
@@ -99,12 +165,14 @@ def add_happening(
     *,
     ended_at: datetime | None = None,
     now: datetime | None = None,
+    area: str = "",
 ) -> Happening:
     """A new happening; flushed so it has an id."""
     stamp = now_or(now)
     row = Happening(
         kind=kind,
         region=region,
+        area=area,
         started_at=started_at,
         ended_at=ended_at,
         created_at=stamp,
@@ -198,6 +266,7 @@ class Job:
     attempts: int
     priority: int = 1  # index into OUTBOX_CLASSES: 0 threat, 1 report, 2 digest
     created_at: datetime | None = None  # when queued: the class's time to live counts from here
+    quiet_all: bool = False
 
 
 def jobs_for(session: Session, outbox_ids: Sequence[int]) -> list[Job]:
@@ -219,6 +288,7 @@ def jobs_for(session: Session, outbox_ids: Sequence[int]) -> list[Job]:
             col(Outbox.attempts),
             col(Outbox.priority),
             col(Outbox.created_at),
+            col(Chat.quiet_all),
         )
         .join(Chat, col(Chat.id) == col(Outbox.chat_id))
         .join(LiveMessage, col(LiveMessage.id) == col(Outbox.live_id))
@@ -279,6 +349,7 @@ def prune_happenings(session: Session, older_than: datetime) -> int:
 
 __all__ = [
     "Delivered",
+    "IncidentTarget",
     "Job",
     "LiveState",
     "Target",
@@ -286,9 +357,11 @@ __all__ = [
     "add_live",
     "alert_targets",
     "find_happening",
+    "incident_targets",
     "jobs_for",
     "live_states",
     "prune_happenings",
+    "recent_incidents",
     "record_delivered",
     "set_live_texts",
 ]

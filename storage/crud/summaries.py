@@ -33,6 +33,7 @@ class EventRow:
     occurred_at: datetime
     channel: str
     message_id: int
+    live: bool = False  # a threat happening now, not a report
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ def newest_events(
             col(Event.occurred_at),
             col(Channel.username),
             col(Post.message_id),
+            col(Event.live),
         )
         .select_from(ids)
         .join(Event, col(Event.id) == ids.c.event_id)
@@ -124,6 +126,7 @@ def newest_events(
             occurred_at=r[6],
             channel=r[7],
             message_id=int(r[8]),
+            live=bool(r[9]),
         )
         for r in session.execute(query).all()
     ]
