@@ -110,3 +110,29 @@ def test_locale_formats() -> None:
     assert fmt_time("uk", NOW, NOW, KYIV) == "10:00"
     assert fmt_time("en", NOW - timedelta(days=1), NOW, KYIV) == "Nov 23, 10:00"
     assert fmt_time("uk", NOW - timedelta(days=1), NOW, KYIV) == "23 лист. 10:00"
+
+
+def test_latest_tells_now_apart_from_what_happened() -> None:
+    from bot.latest import Staleness, render_latest
+
+    def row(i: int, kind: str, minutes: int, live: bool, region: str = "UA-74") -> crud.EventRow:
+        return crud.EventRow(i, kind, region, [region], {}, [], NOW - timedelta(minutes=minutes),
+                             "kpszsu", i, live=live)  # fmt: skip
+
+    rows = [
+        row(1, "drones", 10, True),  # a drone group now
+        row(2, "drones", 300, False, "UA"),  # the night's summary: a report
+        row(3, "missiles", 200, True),  # a threat, but hours ago: what happened
+        row(4, "shelling", 30, False),
+    ]
+    on = crud.AlertState("UA-74", NOW - timedelta(minutes=20), None)
+    text = render_latest("uk", "UA-74", rows, on, None, NOW, KYIV)
+    now, happened = text.split("Що сталося")
+    assert "Зараз" in now and "🔴 повітряна тривога з 09:40" in now and "Ударні БпЛА" in now
+    assert "Ракети" not in now and "уся Україна" not in now
+    assert "Обстріл" in happened and "уся Україна" in happened and "Загрози" not in text
+    # a stale source: said first, and no green "no alert" line after it
+    off = crud.AlertState("UA-74", NOW - timedelta(hours=3), NOW - timedelta(hours=2))
+    stale = Staleness(NOW - timedelta(minutes=30), ("air_alert_ua",))
+    text = render_latest("uk", "UA-74", rows, off, stale, NOW, KYIV)
+    assert "🟢" not in text and "стан тривоги невідомий" in text

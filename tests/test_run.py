@@ -177,6 +177,10 @@ def test_demo_delivers_the_night(tmp_path: Path) -> None:
     # the night's own clock: 01:12 is pushed as 01:12, 01:31–05:10 lasted 3 h 39 min
     assert "🔴 Повітряна тривога · Чернігівщина\n🕑 01:12" in chernihiv
     assert "Lasted 3 h 39 min (01:31–05:10)" in volunteer
+    # a threat with its heading, for the chat of the region it is heading to
+    assert any(
+        t.startswith("🛩️ Ударні БпЛА: Чернігівщина → курсом на Київщину") for t in by_chat[1003]
+    )
     # the night summary: one report per chat, never a threat
     for chat in (1001, 1002, 1003):
         summaries = [t for t in by_chat[chat] if "Підсумок атаки" in t or "Attack summary" in t]
