@@ -49,6 +49,8 @@ def test_threat_is_short_with_its_heading() -> None:
         "🚀 <b>Ракетна загроза</b>: Чернігівщина → курсом на Київщину",
     ]
     assert "heading for Kyiv region" in render(view, "en")
+    only = AlertView("drones", "UA-32", AT, live=True, regions=["UA-32"], heading=["UA-32"])
+    assert render(only, "uk").startswith("🛩️ <b>Ударні БпЛА</b> → курсом на Київщину\n")
 
 
 def test_reports_never_use_threat_wording() -> None:

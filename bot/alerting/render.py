@@ -340,21 +340,18 @@ def _threat_lines(view: AlertView, lang: str) -> list[str]:
     regions = list(view.regions or (view.region,))
     heading = list(dict.fromkeys(view.heading))
     where = _regions_text([r for r in regions if r not in heading], lang)
-    if heading:
-        toward = t(lang, "alert.heading", regions=_regions_text(heading, lang, "acc"))
-        where = f"{where} {toward}" if where else toward
+    toward = (
+        t(lang, "alert.heading", regions=_regions_text(heading, lang, "acc")) if heading else ""
+    )
     lines = []
     for kind, _ in view.parts():
         title = t(lang, f"alert.threat.{kind}" if kind in THREAT_TITLED else f"alert.kind.{kind}")
-        lines.append(
-            t(
-                lang,
-                "alert.threat_head",
-                emoji=EMOJI.get(kind, "❗"),
-                kind=html.escape(title),
-                where=where,
-            )
-        )
+        emoji, name = EMOJI.get(kind, "❗"), html.escape(title)
+        if where:
+            line = t(lang, "alert.threat_head", emoji=emoji, kind=name, where=where)
+            lines.append(f"{line} {toward}" if toward else line)
+        else:  # only where it is heading is known: "🛩️ Ударні БпЛА → курсом на Київщину"
+            lines.append(t(lang, "alert.threat_toward", emoji=emoji, kind=name, toward=toward))
     return lines
 
 

@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     "alert.threat_type.airstrike": "guided bombs",
     "alert.head": "{emoji} <b>{kind}</b> · {region}",
     "alert.threat_head": "{emoji} <b>{kind}</b>: {where}",
+    "alert.threat_toward": "{emoji} <b>{kind}</b> {toward}",
     "alert.heading": "→ heading for {regions}",
     "alert.count.launched": "launched {value}",
     "alert.count.destroyed": "destroyed {value}",

@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     "alert.threat_type.airstrike": "КАБи",
     "alert.head": "{emoji} <b>{kind}</b> · {region}",
     "alert.threat_head": "{emoji} <b>{kind}</b>: {where}",
+    "alert.threat_toward": "{emoji} <b>{kind}</b> {toward}",
     "alert.heading": "→ курсом на {regions}",
     "alert.count.launched": "запущено {value}",
     "alert.count.destroyed": "збито/подавлено {value}",
