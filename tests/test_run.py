@@ -118,7 +118,7 @@ def test_run_with_an_unknown_time_zone_is_one_clear_line(tmp_path: Path) -> None
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        "SITREP_BOT_TOKEN": "123:abc",
+        "SITREP_BOT_TOKEN": "123456:AAF-shaped-like-a-real-token-000",
         "SITREP_TIMEZONE": "Europe/Atlantis",
     }
     out = subprocess.run([*SITREP, "run"], env=env, capture_output=True, text=True, timeout=60)
