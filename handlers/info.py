@@ -28,8 +28,7 @@ from handlers.common import (
     tapped_region,
     tz,
 )
-from handlers.resolve import resolve_off_loop
-from handlers.subscriptions import SUB, ask
+from handlers.subscriptions import SUB, region_or_ask
 from storage import crud
 
 LATEST = "lat"  # lat:UA-74 → /latest for that region
@@ -50,11 +49,10 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     info = await chat_info(update, context)
     if query:
-        found = await resolve_off_loop(query)
-        if found.kind not in ("region", "place"):
-            await ask(update, info.lang, query, found, LATEST)
+        region = await region_or_ask(update, info.lang, query, LATEST)
+        if region is None:
             return
-        regions = [found.region]
+        regions = [region]
     else:
         regions = await db(context, partial(_mine, chat_id=info.id), readonly=True)
         if not regions:

@@ -33,8 +33,7 @@ from handlers.common import (
     tapped_region,
     tz,
 )
-from handlers.resolve import resolve_off_loop
-from handlers.subscriptions import ask
+from handlers.subscriptions import region_or_ask
 from storage import crud
 
 HISTORY = "his"  # his:UA-74 → /history for that region
@@ -90,11 +89,10 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     info = await chat_info(update, context)
     if query:
-        found = await resolve_off_loop(query)
-        if found.kind not in ("region", "place"):
-            await ask(update, info.lang, query, found, HISTORY)
+        asked = await region_or_ask(update, info.lang, query, HISTORY)
+        if asked is None:
             return
-        region = found.region
+        region = asked
     else:
         mine = await db(context, partial(crud.subscriptions_of, chat_id=info.id), readonly=True)
         if len(mine) != 1:

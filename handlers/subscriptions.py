@@ -134,6 +134,16 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await ask(update, info.lang, query, found, SUB)
 
 
+async def region_or_ask(update: Update, lang: str, query: str, prefix: str) -> str | None:
+    """The one region a typed query names (a region, or a place in it); else the chat is asked
+    to choose, or told nothing matched, and the answer comes back as a ``prefix`` tap."""
+    found = await resolve_off_loop(query)
+    if found.kind not in ("region", "place"):
+        await ask(update, lang, query, found, prefix)
+        return None
+    return found.region
+
+
 async def ask(update: Update, lang: str, query: str, found: Resolution, prefix: str) -> None:
     """Ambiguous → a short question with buttons; unknown → not found, with suggestions."""
     buttons = [

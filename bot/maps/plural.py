@@ -8,22 +8,9 @@ A catalog entry ``<key>.<form>`` exists for every form of both languages (``one`
 
 from __future__ import annotations
 
-from functools import cache
-
-from babel import Locale
-
 from bot.i18n import t
+from bot.i18n.plural import plural_form
 from bot.latest import fmt_num
-
-
-@cache
-def _locale(lang: str) -> Locale:
-    return Locale.parse("uk" if lang == "uk" else "en")
-
-
-def plural_form(lang: str, n: int) -> str:
-    """``one`` / ``few`` / ``many`` / ``other`` for ``n`` in ``lang``."""
-    return str(_locale(lang).plural_form(abs(n)))
 
 
 def counted(lang: str, key: str, n: int) -> str:
