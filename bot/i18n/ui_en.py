@@ -25,6 +25,8 @@ MESSAGES: dict[str, str] = {
         "/regions — your regions and whether there is an alert\n"
         "/latest [region] — what happened in the last 12 hours\n"
         "/status — where the alerts are now\n"
+        "/map — the map of alerts and threats now\n"
+        "/history [region] — the last 7 days of alerts\n"
         "/settings — topics, quiet hours, daily digest, language\n"
         "/stop — forget this chat\n\n"
         "In groups only administrators can change subscriptions and settings."
