@@ -1,4 +1,5 @@
-"""/settings (topics, quiet hours, digest time, language) and /stop (forget the chat)."""
+"""/settings (topics, quiet hours and whether threats ring in them, digest time, language, other
+raions for a town-subscribed chat) and /stop (forget the chat)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,17 @@ def _summary(lang: str, chat: Chat) -> str:
         topics=", ".join(on) if on else t(lang, "settings.none"),
         quiet=quiet,
         digest=html.escape(chat.digest_time) if chat.digest_time else t(lang, "settings.off"),
+        threats=_threats(lang, chat),
+        others=_others(lang, chat),
     )
+
+
+def _threats(lang: str, chat: Chat) -> str:
+    return t(lang, "settings.threats_silent" if chat.quiet_all else "settings.threats_ring")
+
+
+def _others(lang: str, chat: Chat) -> str:
+    return t(lang, "settings.others_marked" if chat.other_areas else "settings.others_hidden")
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -77,8 +88,12 @@ def _menu(lang: str, chat: Chat, page: str) -> InlineKeyboardMarkup:
             ]
             for s, e in QUIET_PRESETS
         ]
+        flip = _button(
+            t(lang, "settings.threats_toggle", state=_threats(lang, chat)),
+            f"set:qa:{int(not chat.quiet_all)}",
+        )
         return InlineKeyboardMarkup(
-            [*presets, [_button(t(lang, "settings.off"), "set:q:off")], back]
+            [*presets, [_button(t(lang, "settings.off"), "set:q:off")], [flip], back]
         )
     if page == "digest":
         times = [
@@ -100,6 +115,12 @@ def _menu(lang: str, chat: Chat, page: str) -> InlineKeyboardMarkup:
                 _button(t(lang, "settings.digest"), "set:digest"),
                 _button(t(lang, "settings.language"), "set:lang"),
             ],
+            [
+                _button(
+                    t(lang, "settings.others_toggle", state=_others(lang, chat)),
+                    f"set:o:{int(not chat.other_areas)}",
+                )
+            ],
         ]
     )
 
@@ -120,7 +141,7 @@ def _offered() -> frozenset[str]:
         + [f"set:t:{i}" for i in range(len(TOPICS))]
         + [f"set:q:{s}-{e}" for s, e in QUIET_PRESETS]
         + [f"set:d:{d}" for d in DIGEST_PRESETS]
-        + ["set:q:off", "set:d:off"]
+        + ["set:q:off", "set:d:off", "set:qa:0", "set:qa:1", "set:o:0", "set:o:1"]
         + [f"set:l:{code}" for code in LANGUAGES]
     )
 
@@ -139,6 +160,10 @@ def _change(chat: Chat, action: str, arg: str) -> tuple[dict[str, Any], str]:
         return {"quiet_start": start, "quiet_end": end}, "main"
     if action == "d":
         return {"digest_time": None if arg == "off" else arg}, "main"
+    if action == "qa":  # quiet hours silence threats to the chat's own places too
+        return {"quiet_all": arg == "1"}, "quiet"
+    if action == "o":  # a town-subscribed chat: other raions' news marked, or left out
+        return {"other_areas": arg == "1"}, "main"
     if action == "l" and arg in LANGUAGES:
         return {"language": arg}, "main"
     return {}, "main"

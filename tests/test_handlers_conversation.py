@@ -153,6 +153,24 @@ async def test_settings_menus_change_the_chat(bot: Bot) -> None:
     assert "What I can do" in answer.text
 
 
+async def test_settings_choose_silence_for_threats_and_other_raions(bot: Bot) -> None:
+    await bot.say(USER, "/subscribe Nizhyn", language_code="en")
+    [menu] = await bot.say(USER, "/settings", language_code="en")
+    mid = menu.message_id
+    assert "threats to your places still ring" in menu.text
+    assert "other raions' news not sent" in menu.text
+    await bot.tap(USER, mid, "set:quiet")
+    await bot.tap(USER, mid, "set:qa:1")  # quiet hours silence everything
+    await bot.edited(USER, mid, "everything silent")
+    await bot.tap(USER, mid, "set:main")
+    await bot.tap(USER, mid, "set:o:1")  # other raions' news marked, not left out
+    await bot.edited(USER, mid, "marked “not your raion”")
+    chat = bot.chat(USER)
+    assert (chat.quiet_all, chat.other_areas) == (True, True)
+    await bot.tap(USER, mid, "set:qa:2")  # never offered: refused, nothing changes
+    assert bot.chat(USER).quiet_all is True
+
+
 async def test_stop_asks_then_forgets(bot: Bot) -> None:
     await bot.say(USER, "/subscribe Київщина")
     [ask] = await bot.say(USER, "/stop")

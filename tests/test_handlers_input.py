@@ -202,9 +202,10 @@ async def test_a_stored_unknown_region_breaks_nothing(bot: Bot) -> None:
 def test_every_offered_settings_button_is_accepted(lang: str) -> None:
     """The check against forged values must never refuse a button the menus show."""
     shown: set[str] = set()
-    for topics in (0, ALL_TOPICS_MASK):
+    for topics, flags in ((0, False), (ALL_TOPICS_MASK, True)):
         for digest in (None, *DIGEST_PRESETS):
             chat = Chat(id=1, type="private", language=lang, topics=topics, digest_time=digest)
+            chat.quiet_all = chat.other_areas = flags
             for page in PAGES:
                 markup = _menu(lang, chat, page)
                 shown |= {str(b.callback_data) for row in markup.inline_keyboard for b in row}

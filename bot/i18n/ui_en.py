@@ -140,9 +140,16 @@ MESSAGES: dict[str, str] = {
         "<b>Settings</b>\n"
         "Language: {language}\n"
         "Topics: {topics}\n"
-        "Quiet hours: {quiet}\n"
-        "Daily digest: {digest}"
+        "Quiet hours: {quiet} — {threats}\n"
+        "Daily digest: {digest}\n"
+        "Towns: {others}"
     ),
+    "settings.threats_ring": "threats to your places still ring",
+    "settings.threats_silent": "everything silent",
+    "settings.threats_toggle": "In quiet hours: {state} (change)",
+    "settings.others_marked": "other raions' news marked “not your raion”",
+    "settings.others_hidden": "other raions' news not sent",
+    "settings.others_toggle": "Towns: {state} (change)",
     "settings.topics": "Topics",
     "settings.quiet": "Quiet hours",
     "settings.digest": "Digest",

@@ -142,9 +142,16 @@ MESSAGES: dict[str, str] = {
         "<b>Налаштування</b>\n"
         "Мова: {language}\n"
         "Теми: {topics}\n"
-        "Тиха година: {quiet}\n"
-        "Щоденний дайджест: {digest}"
+        "Тиха година: {quiet} — {threats}\n"
+        "Щоденний дайджест: {digest}\n"
+        "Міста: {others}"
     ),
+    "settings.threats_ring": "загрози вашим місцям зі звуком",
+    "settings.threats_silent": "усе беззвучно",
+    "settings.threats_toggle": "У тиху годину: {state} (змінити)",
+    "settings.others_marked": "новини інших районів з позначкою «не ваш район»",
+    "settings.others_hidden": "новини інших районів не надсилати",
+    "settings.others_toggle": "Міста: {state} (змінити)",
     "settings.topics": "Теми",
     "settings.quiet": "Тиха година",
     "settings.digest": "Дайджест",

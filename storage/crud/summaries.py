@@ -205,8 +205,17 @@ def regions_of_chats(session: Session, chat_ids: Sequence[int]) -> Mapping[int, 
 
 
 def set_chat_fields(session: Session, chat_id: int, **values: Any) -> bool:
-    """Update some of a chat's settings (language, quiet hours, digest time, topics)."""
-    allowed = {"language", "quiet_start", "quiet_end", "digest_time", "topics"}
+    """Update some of a chat's settings (language, quiet hours and whether they silence threats,
+    digest time, topics, other raions marked)."""
+    allowed = {
+        "language",
+        "quiet_start",
+        "quiet_end",
+        "quiet_all",
+        "digest_time",
+        "topics",
+        "other_areas",
+    }
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not chat settings: {sorted(unknown)}")
