@@ -127,6 +127,22 @@ def tapped_region(update: Update) -> str | None:
     return code if code in REGIONS else None
 
 
+async def answered_region_tap(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[str, ChatInfo] | None:
+    """A read-only region button (``/latest``, ``/history``): its region and the chat, with the
+    tap answered; None (and "expired") for a region we never offered."""
+    query = update.callback_query
+    assert query is not None
+    region = tapped_region(update)
+    if region is None:
+        await expired(update, context)
+        return None
+    info = await chat_info(update, context)
+    await query.answer()
+    return region, info
+
+
 async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button we never offered (forged, or from an older version): say so, change nothing."""
     query = update.callback_query

@@ -16,16 +16,15 @@ from bot.i18n import t
 from bot.latest import alert_line, fmt_num, fmt_time, latest_summary, stale_line, staleness
 from handlers import towns
 from handlers.common import (
+    answered_region_tap,
     chat_info,
     db,
-    expired,
     known_regions,
     query_of,
     region_keyboard,
     reply,
     sorted_regions,
     svc,
-    tapped_region,
     tz,
 )
 from handlers.subscriptions import SUB, region_or_ask
@@ -70,14 +69,10 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def latest_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    assert query is not None
-    region = tapped_region(update)
-    if region is None:
-        await expired(update, context)
+    tap = await answered_region_tap(update, context)
+    if tap is None:
         return
-    info = await chat_info(update, context)
-    await query.answer()
+    region, info = tap
     now = svc(context).clock()
     text = await db(
         context,

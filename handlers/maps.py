@@ -22,15 +22,14 @@ from bot.maps.history import History, history_text, load_history, render_history
 from bot.maps.render import fmt_clock
 from bot.maps.state import MapState, load_state
 from handlers.common import (
+    answered_region_tap,
     chat_info,
     db,
-    expired,
     known_regions,
     query_of,
     region_keyboard,
     reply,
     svc,
-    tapped_region,
     tz,
 )
 from handlers.subscriptions import region_or_ask
@@ -107,12 +106,8 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def history_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    assert query is not None
-    region = tapped_region(update)
-    if region is None:
-        await expired(update, context)
+    tap = await answered_region_tap(update, context)
+    if tap is None:
         return
-    info = await chat_info(update, context)
-    await query.answer()
+    region, info = tap
     await _send_history(update, context, info.lang, region)
