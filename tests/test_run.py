@@ -159,7 +159,7 @@ def test_health_listens_on_loopback_unless_told(tmp_path: Path) -> None:
 
 def test_demo_delivers_the_night(tmp_path: Path) -> None:
     out = subprocess.run(
-        [*SITREP, "demo", "--json", "--speed", "3", "--map-out", str(tmp_path / "map.png")],
+        [*SITREP, "demo", "--json", "--speed", "1", "--map-out", str(tmp_path / "map.png")],
         capture_output=True,
         text=True,
         timeout=90,
