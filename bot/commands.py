@@ -25,9 +25,10 @@ from storage.models import CHANNEL_KINDS
 def open_store() -> tuple[Settings, Engine]:
     """Settings and a migrated engine with the default registry seeded; any bad setting is a
     :class:`~bot.config.ConfigError` (one line)."""
-    from bot.preflight import load_channels, open_engine
+    from bot.preflight import check_retention, load_channels, open_engine
 
     settings = load_settings()
+    check_retention(settings)
     channels = load_channels(settings)
     engine = open_engine(settings)
     seed_channels(engine, channels)

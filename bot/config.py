@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     ttl_digest_s: float = Field(
         default=24 * 3600.0, gt=0, description="Seconds a digest stays worth sending (next one)"
     )
+    retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days posts, events and incidents are kept; pruned daily (/history needs 8)",
+    )
+    outbox_retention_days: int = Field(
+        default=7, ge=1, description="Days delivered, expired and dead outbox rows are kept"
+    )
 
     @field_validator("bot_token")
     @classmethod

@@ -31,6 +31,9 @@ class Metrics:
             ["source"],
             registry=r,
         )
+        self.pruned = Counter(
+            "sitrep_pruned_rows", "Rows deleted by pruning, per table", ["table"], registry=r
+        )
         self.http_429 = Counter("sitrep_telegram_429", "Bot API answers 429", registry=r)
         self.outbox_depth = Gauge("sitrep_outbox_depth", "Outbox rows waiting", registry=r)
         self.delivery_latency = Histogram(

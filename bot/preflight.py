@@ -2,7 +2,8 @@
 
 A new operator's typical mistakes — a database that is not running or does not exist, a data
 directory the bot may not write, a read-only SQLite file, a channels file that is missing or
-not JSON — end in :class:`~bot.config.ConfigError` (one line, exit code 2), never a traceback.
+not JSON, a retention shorter than ``/history`` reads — end in :class:`~bot.config.ConfigError`
+(one line, exit code 2), never a traceback.
 Messages name the place (host, port, path) but never a password.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.config import ConfigError, Settings
+from bot.maps.history import DAYS as HISTORY_DAYS
 from bot.registry import ChannelSpec, default_channels
 from storage.db import make_engine, normalize_url
 from storage.migrate import upgrade
@@ -82,6 +84,19 @@ def open_engine(settings: Settings) -> Engine:
         engine.dispose()
         raise _fail("DATABASE_URL", f"cannot use {where}: {_reason(exc)}") from None
     return engine
+
+
+# /history shows 7 days and reads one more, so an alert that began before the week is known.
+MIN_RETENTION_DAYS = HISTORY_DAYS + 1
+
+
+def check_retention(settings: Settings) -> None:
+    """Pruning must leave the alert history ``/history`` draws."""
+    if settings.retention_days < MIN_RETENTION_DAYS:
+        raise _fail(
+            "SITREP_RETENTION_DAYS",
+            f"{settings.retention_days} days is too short: /history needs {MIN_RETENTION_DAYS}",
+        )
 
 
 def load_channels(settings: Settings) -> list[ChannelSpec]:

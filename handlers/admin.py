@@ -5,11 +5,14 @@ pseudo-channel ``sitrep_admin`` with one ``broadcast`` event (no regions, so no 
 shows it), one ``broadcast`` happening, a live message per active chat (its text in the chat's
 language) and an outbox row each; the :class:`~bot.alerting.Dispatcher` delivers them with its
 rate limits, retries, 403 handling and crash safety. Nothing is sent from the handler itself.
+A ``broadcasts`` row, staged in the same transaction, remembers who asked; one JobQueue job
+reports each broadcast once all its rows are final — also after a restart.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,16 +22,21 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
 
 from bot.i18n import catalog, language_of, t
 from bot.latest import fmt_num, fmt_time, is_stale
 from handlers.common import db, edit, reply, svc, tz
 from storage import crud
+from storage.crud import broadcasts as crud_broadcasts
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
 from storage.crud.admin import SourceRow
 from storage.crud.events import EventData
+from storage.db import database_unavailable
+
+logger = logging.getLogger(__name__)
 
 CB: Final = "adm"  # adm:bc:<token>:ok|no
 CB_PATTERN: Final = rf"^{CB}:bc:[0-9a-f]{{8}}:(ok|no)$"
@@ -38,6 +46,9 @@ KIND: Final = "broadcast"
 ERROR_SHOWN: Final = 80
 PROGRESS_EVERY_S = 2.0  # tests shorten it
 PROGRESS_FOR: Final = timedelta(hours=1)  # report whatever stands after this long
+REPORT_LEASE: Final = timedelta(minutes=2)  # a claim older than this: its sender died
+REPORTS_JOB: Final = "admin-broadcast-reports"
+REPORTS_FAILING: Final = "admin_reports_failing"  # bot_data: the last round met an outage
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -180,8 +191,9 @@ class Staged:
     chats: int
 
 
-def _stage(session: Session, text: str, now: datetime) -> Staged:
-    """The synthetic post, event, happening, live messages and outbox rows, in one transaction."""
+def _stage(session: Session, text: str, now: datetime, admin_chat: int, lang: str) -> Staged:
+    """The synthetic post, event, happening, live messages, outbox rows and the broadcast row
+    (what makes the completion report survive a restart), in one transaction."""
     channel = crud.upsert_channel(
         session, PSEUDO_CHANNEL, kind="news", title="Sitrep (admin)", enabled=False
     )
@@ -200,13 +212,15 @@ def _stage(session: Session, text: str, now: datetime) -> Staged:
     texts = {lang: t(lang, "admin.bc_message", text=html.escape(text)) for _, lang in chats}
     live = crud_live.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
     rows = [(event.id, chat_id, live_id, 1) for chat_id, live_id in live.items()]
-    return Staged(event.id, crud_outbox.enqueue_live(session, rows, now=now))
+    total = crud_outbox.enqueue_live(session, rows, now=now)
+    crud_broadcasts.add_broadcast(session, event.id, admin_chat, lang, total, now=now)
+    return Staged(event.id, total)
 
 
 async def broadcast_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Confirm or Cancel under a preview; only the current preview's buttons, only admins."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None and query.data is not None and update.effective_chat is not None
     lang = await _lang(update, context)
     token, choice = query.data.split(":")[2:]
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
@@ -220,41 +234,68 @@ async def broadcast_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await edit(query, t(lang, "admin.bc_cancelled"))
         return
     now = svc(context).clock()
-    staged = await db(context, partial(_stage, text=pending["text"], now=now))
+    stage = partial(
+        _stage, text=pending["text"], now=now, admin_chat=update.effective_chat.id, lang=lang
+    )
+    staged = await db(context, stage)
     svc(context).pipeline.sink.wake()
     await edit(query, t(lang, "admin.bc_queued", n=fmt_num(lang, staged.chats)))
-    if update.effective_chat is not None:
-        _watch(context, staged, update.effective_chat.id, lang)
 
 
-def _watch(context: ContextTypes.DEFAULT_TYPE, staged: Staged, chat: int, lang: str) -> None:
-    if context.job_queue is None:
-        return
-    data = {"event_id": staged.event_id, "lang": lang, "until": svc(context).clock() + PROGRESS_FOR}
-    context.job_queue.run_repeating(
-        broadcast_progress,
-        interval=PROGRESS_EVERY_S,
-        first=PROGRESS_EVERY_S,
-        chat_id=chat,
-        data=data,
-        name=f"admin-broadcast-{staged.event_id}",
+# ---- completion reports --------------------------------------------------------------------
+
+
+def schedule_reports(app: Application) -> None:  # type: ignore[type-arg]
+    """One job for every broadcast, past or future: it reads the broadcasts table, so a report
+    still due after a restart goes out from the new process."""
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    app.job_queue.run_repeating(
+        broadcast_reports, interval=PROGRESS_EVERY_S, first=PROGRESS_EVERY_S, name=REPORTS_JOB
     )
 
 
-async def broadcast_progress(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue: once the broadcast's outbox rows are all finished, report to the admin."""
-    job = context.job
-    assert job is not None and isinstance(job.data, dict) and job.chat_id is not None
-    data = job.data
-    counts = await db(
-        context, partial(crud.outbox_counts, event_id=data["event_id"]), readonly=True
+def _report_text(report: crud_broadcasts.Report) -> str:
+    lang = report.language
+    return t(lang, "admin.bc_done", sent=fmt_num(lang, report.sent),
+             total=fmt_num(lang, report.total), failed=fmt_num(lang, report.failed))  # fmt: skip
+
+
+async def broadcast_reports(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue: report every broadcast whose outbox rows are all final (or that waited
+    :data:`PROGRESS_FOR`) to the admin who sent it — claimed first, so exactly one sender."""
+    now = svc(context).clock()
+    lease_before = now - REPORT_LEASE
+    due = partial(
+        crud_broadcasts.due_reports, give_up_before=now - PROGRESS_FOR, lease_before=lease_before
     )
-    open_rows = counts["pending"] + counts["sending"] + counts["failed"]
-    if open_rows and svc(context).clock() < data["until"]:
+    try:
+        reports = await db(context, due, readonly=True)
+    except Exception as err:
+        if not database_unavailable(err):
+            raise
+        if not context.bot_data.get(REPORTS_FAILING):
+            logger.warning("admin.reports_waiting", extra={"error": type(err).__name__})
+        context.bot_data[REPORTS_FAILING] = True
         return
-    job.schedule_removal()
-    lang = data["lang"]
-    total = sum(counts.values())
-    text = t(lang, "admin.bc_done", sent=fmt_num(lang, counts["sent"]),
-             total=fmt_num(lang, total), failed=fmt_num(lang, total - counts["sent"]))  # fmt: skip
-    await context.bot.send_message(job.chat_id, text, parse_mode="HTML")
+    context.bot_data[REPORTS_FAILING] = False
+    for report in reports:
+        claim = partial(
+            crud_broadcasts.claim_report, broadcast_id=report.id, lease_before=lease_before, now=now
+        )
+        if not await db(context, claim):
+            continue
+        try:
+            await context.bot.send_message(
+                report.admin_chat_id, _report_text(report), parse_mode="HTML"
+            )
+        except Forbidden:
+            pass  # the admin blocked the bot: nobody to tell, never try again
+        except TelegramError as err:
+            logger.warning("admin.report_failed", extra={"broadcast": report.id, "error": str(err)})
+            await db(context, partial(crud_broadcasts.release_report, broadcast_id=report.id))
+            continue
+        await db(context, partial(crud_broadcasts.finish_report, report=report, now=now))
+        logger.info(
+            "admin.broadcast_reported",
+            extra={"broadcast": report.id, "sent": report.sent, "total": report.total},
+        )

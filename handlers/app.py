@@ -15,7 +15,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -32,8 +31,10 @@ from handlers import (
     settings,
     subscriptions,
     towns,
+    upkeep,
 )
 from handlers.common import expired
+from handlers.outage import on_error
 from handlers.updates import PerChatUpdates
 
 logger = logging.getLogger(__name__)
@@ -76,21 +77,19 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         logger.exception("set_my_commands failed")
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    logger.error("handler failed", exc_info=context.error)
-
-
 def build_application(
     svc: Services,
     builder: ApplicationBuilder | None = None,  # type: ignore[type-arg]
     *,
     rate_limit: bool = True,
     digests_job: bool = True,
+    prune_job: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot. ``builder`` lets tests and the demo point it at a Bot API stand-in.
 
     ``rate_limit`` installs PTB's ``AIORateLimiter`` (Telegram's flood limits, retries on 429);
-    ``digests_job`` schedules the per-minute daily-digest job on the JobQueue. Chats are
+    ``digests_job`` schedules the per-minute daily-digest job on the JobQueue, ``prune_job``
+    the daily pruning; broadcast completion reports are always watched. Chats are
     served side by side, each chat's updates in order (:class:`PerChatUpdates`).
     """
     if builder is None:
@@ -109,6 +108,9 @@ def build_application(
     add_handlers(app)
     if digests_job:
         digests.schedule_digests(app)
+    if prune_job:
+        upkeep.schedule_pruning(app)
+    admin.schedule_reports(app)
     return app
 
 
@@ -157,7 +159,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         ),
         group=1,
     )
-    app.add_error_handler(_on_error)
+    app.add_error_handler(on_error)
 
 
 async def run_until(

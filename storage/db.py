@@ -38,6 +38,7 @@ _SQLITE_PRAGMAS: Final = (
     "PRAGMA synchronous=NORMAL",
 )
 _BEGIN_OPTION: Final = "sitrep_sqlite_begin"
+CONNECT_TIMEOUT_S: Final = 10
 
 
 def normalize_url(url: str | None) -> URL:
@@ -62,7 +63,11 @@ def make_engine(
     if backend == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
     if backend == "postgresql":
+        # A server that does not answer (host down, packets dropped) fails a connect in
+        # seconds, not after the kernel's minutes of retries: a command then hears "try later".
         connect_args: dict[str, Any] = {}
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
         if search_path:
             connect_args["options"] = f"-csearch_path={search_path}"
         return create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
@@ -118,3 +123,25 @@ def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session
         except BaseException:
             session.rollback()
             raise
+
+
+def database_unavailable(err: BaseException) -> bool:
+    """Whether ``err`` (or what caused it) says the database cannot be reached or used right now
+    — down, restarting, locked, out of connections, timed out — rather than a bug in a query.
+
+    SQLAlchemy wraps the drivers' errors: connection failures, ``database is locked`` and
+    statement timeouts are ``OperationalError``; a pool with no free connection times out.
+    """
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: BaseException | None = err
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, OperationalError | InterfaceError | PoolTimeout):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -88,10 +88,16 @@ class Channel(SQLModel, table=True):
 
 
 class Post(SQLModel, table=True):
-    """One channel message; ``version`` starts at 1 and is bumped whenever the text changes."""
+    """One channel message; ``version`` starts at 1 and is bumped whenever the text changes.
+
+    Indexed by ``published_at`` so pruning finds the old ones without scanning the table.
+    """
 
     __tablename__ = "posts"
-    __table_args__ = (UniqueConstraint("channel_id", "message_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_id"),
+        Index("ix_posts_published_at", "published_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
     channel_id: int = Field(
@@ -332,3 +338,27 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=String(ERROR_LEN))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Broadcast(SQLModel, table=True):
+    """An operator's broadcast: its synthetic event (whose outbox rows are its messages), who
+    asked, and whether the completion report went out — kept here so a restart still reports.
+
+    ``claimed_at`` is set just before the report is sent (several instances never both send),
+    ``reported_at`` and the counts once Telegram took it.
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
+    event_id: int = Field(
+        sa_type=BigInteger, foreign_key="events.id", ondelete="CASCADE", nullable=False, unique=True
+    )
+    admin_chat_id: int = Field(sa_type=BigInteger)
+    language: str = Field(default="uk", sa_type=String(2))
+    total: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    sent: int | None = None
+    failed: int | None = None

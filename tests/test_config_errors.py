@@ -139,3 +139,12 @@ def test_missing_or_broken_channels_file(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json")
     broken = run({**env, "SITREP_CHANNELS_FILE": str(tmp_path / "bad.json")}, tmp_path)
     one_line(broken, "SITREP_CHANNELS_FILE", "not JSON")
+
+
+def test_retention_shorter_than_history(tmp_path: Path) -> None:
+    env = {"SITREP_BOT_TOKEN": TOKEN, "DATABASE_URL": sqlite(tmp_path)}
+    short = run({**env, "SITREP_RETENTION_DAYS": "5"}, tmp_path)
+    one_line(short, "SITREP_RETENTION_DAYS", "5 days is too short: /history needs 8")
+    nonsense = run({**env, "SITREP_OUTBOX_RETENTION_DAYS": "0"}, tmp_path)
+    one_line(nonsense, "SITREP_OUTBOX_RETENTION_DAYS", "greater than or equal to 1")
+    assert not (tmp_path / "x.sqlite3").exists()  # refused before the store is touched

@@ -129,6 +129,7 @@ async def running_bot(
     with BotApiStandin(**kwargs) as tg:
         app_kw.setdefault("rate_limit", limits)
         app_kw.setdefault("digests_job", False)
+        app_kw.setdefault("prune_job", False)
         app = build_application(svc, tg.ptb_builder(), **app_kw)
         await app.initialize()
         if app.post_init is not None:  # what run_polling() does after initialize()

@@ -185,4 +185,6 @@ MESSAGES: dict[str, str] = {
         "👋 Hello! I am <b>Sitrep</b> — I tell you what is happening in your regions. "
         "Administrators can pick regions with /subscribe. Help: /help"
     ),
+    # the database is away (plain text: sent without it, no markup)
+    "db.unavailable": "⏳ Temporarily unavailable, please try again in a minute.",
 }

@@ -186,4 +186,6 @@ MESSAGES: dict[str, str] = {
         "👋 Вітаю! Я <b>Sitrep</b> — розповідаю, що відбувається у ваших регіонах. "
         "Адміністратори можуть обрати регіони: /subscribe. Довідка: /help"
     ),
+    # the database is away (plain text: sent without it, no markup)
+    "db.unavailable": "⏳ Тимчасово недоступно, спробуйте за хвилину.",
 }

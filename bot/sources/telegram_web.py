@@ -34,6 +34,7 @@ USER_AGENT = "SitrepBot/0.1 (+https://github.com/sitrep-ua/sitrep)"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=30)
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a preview page is ~100 KB; anything this big is not one
+EDIT_WINDOW = 50  # posts this far below last_seen_id are re-read for edits (never pruned)
 
 Clock = Callable[[], float]
 Rand = Callable[[], float]
@@ -147,7 +148,7 @@ class TelegramWebSource:
         client: httpx.AsyncClient | None = None,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        edit_window: int = 50,
+        edit_window: int = EDIT_WINDOW,
         max_retry_after: float = 600.0,
         preview_disabled_recheck: float = 60.0,
         preview_disabled_max: float = 6 * 3600.0,

@@ -1,0 +1,72 @@
+"""A command or a tap while the database is away gets a short "temporarily unavailable".
+
+The PTB error handler: a handler that failed because the database cannot be reached (see
+:func:`storage.db.database_unavailable`) is answered without touching the database — the
+language comes from the sender's Telegram ``language_code``, since the chat's own setting
+cannot be read — and logged as one warning line, no traceback. At most one such answer per
+chat every :data:`NOTICE_EVERY_S` seconds, so a chat that keeps trying is not flooded. Any
+other failure is logged with its traceback, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from typing import Final
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.i18n import language_of, t
+from storage.db import database_unavailable
+
+logger = logging.getLogger(__name__)
+NOTICE_EVERY_S: Final = 30.0
+NOTICED_KEY: Final = "db_outage_noticed"  # bot_data: chat id → monotonic time of the notice
+MAX_TRACKED: Final = 10_000
+
+
+def _due(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
+    """Whether this chat may be told again; remembers that it is told now."""
+    noticed: dict[int, float] = context.bot_data.setdefault(NOTICED_KEY, {})
+    now = time.monotonic()
+    last = noticed.get(chat_id)
+    if last is not None and now - last < NOTICE_EVERY_S:
+        return False
+    if len(noticed) >= MAX_TRACKED:
+        for key in [k for k, at in noticed.items() if now - at >= NOTICE_EVERY_S]:
+            del noticed[key]
+    noticed[chat_id] = now
+    return True
+
+
+async def _tell(update: Update, text: str) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    elif update.effective_chat is not None:
+        await update.effective_chat.send_message(text)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """PTB's error handler for every update and job."""
+    err = context.error
+    if err is None or not database_unavailable(err):
+        logger.error("handler failed", exc_info=err)
+        return
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is None:  # a job, or an update without a chat: the job logs its own outage
+        logger.warning("database.unavailable", extra={"error": type(err).__name__})
+        return
+    if not _due(context, chat.id):
+        return
+    assert isinstance(update, Update)
+    user = update.effective_user
+    lang = language_of(user.language_code if user else None)
+    logger.warning(
+        "handler.db_unavailable", extra={"chat_id": chat.id, "error": type(err).__name__}
+    )
+    with contextlib.suppress(TelegramError):
+        await _tell(update, t(lang, "db.unavailable"))
