@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -153,12 +155,12 @@ async def test_broadcast_cancel_sends_nothing(bot: Bot) -> None:
 
 
 @asynccontextmanager
-async def _dispatched(bot: Bot) -> AsyncIterator[Dispatcher]:
+async def _dispatched(bot: Bot, limits: RateLimits = FAST) -> AsyncIterator[Dispatcher]:
     tg = bot.tg
     dispatch_bot = make_bot(tg.token, tg.base_url, base_file_url=tg.base_file_url, pool=4)
     async with dispatch_bot:
         dispatcher = Dispatcher(  # the bot's clock: rows expire by the time they were queued
-            bot.engine, dispatch_bot, limits=FAST, workers=4, poll_s=0.05, clock=bot.clock
+            bot.engine, dispatch_bot, limits=limits, workers=4, poll_s=0.05, clock=bot.clock
         )
         await dispatcher.start()
         try:
@@ -217,3 +219,45 @@ async def test_foreign_or_stale_confirm_does_nothing(bot: Bot) -> None:
     await bot.tap(ADMIN, second_id, second_ok, language_code="en")
     after = await bot.edited(ADMIN, second_id, "queued")
     assert after.text.startswith("📤 Broadcast queued for 4 chats")
+
+
+def _finished(bot: Bot) -> list[str]:
+    return [m.text for m in bot.tg.sent(ADMIN) if "finished" in m.text]
+
+
+async def test_broadcast_report_survives_a_restart(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process stops mid-broadcast; the next one, on the same database, reports it once."""
+    monkeypatch.setattr(admin_module, "PROGRESS_EVERY_S", 0.05)
+    one_a_second = RateLimits(global_per_s=1, global_burst=1, per_chat_per_s=50, per_chat_burst=50)
+    delivered: Counter[int] = Counter()
+    async with running_bot(tmp_path, engine) as first:
+        first.svc.settings.admin_ids = [ADMIN]
+        _chats(first)
+        first.tg.block(802)  # 802 blocked the bot: its message fails for good
+        async with _dispatched(first, one_a_second):
+            message_id, ok, _no = await _preview(first, "Maintenance at noon")
+            await first.tap(ADMIN, message_id, ok, language_code="en")
+            await first.edited(ADMIN, message_id, "queued for 4 chats")
+            await first.tg.async_wait_for(lambda: any(first.tg.sent(c) for c in (801, 803, -804)))
+        await asyncio.sleep(0.3)  # the report job runs a few more rounds before the stop
+        for chat in (801, 803, -804):
+            delivered[chat] += len(first.tg.sent(chat))
+        assert not _finished(first)
+    with session_scope(engine, readonly=True) as s:
+        open_rows = crud.outbox_counts(s)
+        assert open_rows["pending"] + open_rows["failed"] > 0  # stopped mid-way, really
+    async with running_bot(tmp_path / "restarted", engine) as second:  # a new process
+        second.svc.settings.admin_ids = [ADMIN]
+        second.tg.block(802)
+        async with _dispatched(second):
+            await second.tg.async_wait_for(lambda: _finished(second))
+            await asyncio.sleep(0.5)  # ten more rounds of the report job
+        for chat in (801, 803, -804):
+            delivered[chat] += len(second.tg.sent(chat))
+        assert _finished(second) == ["✅ Broadcast finished: delivered to 3 of 4 chats, failed 1."]
+    assert delivered == Counter({801: 1, 803: 1, -804: 1})  # each once, across both processes
+    async with running_bot(tmp_path / "third", engine) as third:  # and never again
+        await asyncio.sleep(0.5)
+        assert not third.tg.sent(ADMIN)

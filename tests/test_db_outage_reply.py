@@ -1,0 +1,105 @@
+"""A command while the database is away gets a short "temporarily unavailable" — in the
+sender's language, once per chat in a while, with one warning line and no traceback — and
+is answered normally once the database is back.
+
+PostgreSQL through a proxy that cuts every connection (a server going away), and SQLite whose
+file cannot be opened (its volume gone).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
+
+from bot.standins.tcp_proxy import TcpProxy
+from storage.db import make_engine
+from tests.conftest import PG_URL
+from tests.test_handlers_kit import Bot, running_bot
+
+UK = "⏳ Тимчасово недоступно, спробуйте за хвилину."
+EN = "⏳ Temporarily unavailable, please try again in a minute."
+
+
+@pytest.fixture
+def proxied_pg(pg_url: str) -> Iterator[tuple[Engine, TcpProxy]]:
+    """An engine on a private PostgreSQL schema reached through a proxy that can cut it off."""
+    real = make_url(PG_URL)
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with TcpProxy(real.host or "127.0.0.1", real.port or 5432) as proxy:
+        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        engine = make_engine(url, search_path=schema)
+        SQLModel.metadata.create_all(engine)
+        try:
+            yield engine, proxy
+        finally:
+            proxy.restore()
+            engine.dispose()
+
+
+def _problems(caplog: pytest.LogCaptureFixture) -> tuple[list[str], list[logging.LogRecord]]:
+    """(warning messages, records carrying a traceback or at error level)."""
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    bad = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    return warnings, bad
+
+
+async def _latest_answers_normally(bot: Bot, chat: int) -> None:
+    [answer] = await bot.say(chat, "/latest", language_code="en")
+    assert answer.text not in (UK, EN) and answer.text
+
+
+async def test_postgresql_away_then_back(
+    proxied_pg: tuple[Engine, TcpProxy], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine, proxy = proxied_pg
+    async with running_bot(tmp_path, engine) as bot:
+        await _latest_answers_normally(bot, 501)
+        proxy.cut()  # the server goes away
+        with caplog.at_level(logging.INFO):
+            [uk] = await bot.say(502, "/latest", language_code="uk")
+            [en] = await bot.say(501, "/latest", language_code="en-GB")
+            assert (uk.text, en.text) == (UK, EN)  # the sender's language: no chat row is read
+            told = len(bot.tg.sent(501))
+            bot.tg.send_text(501, "/latest", language_code="en")  # again at once: not flooded
+            await asyncio.sleep(1.0)
+            assert len(bot.tg.sent(501)) == told
+        warnings, bad = _problems(caplog)
+        assert warnings.count("handler.db_unavailable") == 2  # one line per chat told
+        assert not bad, [r.getMessage() for r in bad]
+        proxy.restore()
+        await _latest_answers_normally(bot, 502)
+        await _latest_answers_normally(bot, 501)
+
+
+async def test_sqlite_file_gone_then_back(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The data volume goes away (the file cannot be opened), then comes back."""
+    path = tmp_path / "data" / "sitrep.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    away = tmp_path / "away"
+    try:
+        async with running_bot(tmp_path, engine) as bot:
+            await _latest_answers_normally(bot, 501)
+            path.parent.rename(away)
+            path.mkdir(parents=True)  # a directory where the file was: it cannot be opened
+            engine.dispose()  # connections open before the volume went are gone with it
+            try:
+                with caplog.at_level(logging.INFO):
+                    [msg] = await bot.say(501, "/latest", language_code="uk")
+                assert msg.text == UK
+            finally:
+                path.rmdir()
+                path.parent.rmdir()
+                away.rename(path.parent)
+            warnings, bad = _problems(caplog)
+            assert warnings.count("handler.db_unavailable") == 1
+            assert not bad, [r.getMessage() for r in bad]
+            await _latest_answers_normally(bot, 501)
+    finally:
+        engine.dispose()
