@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, delete, func, or_, update
+from sqlalchemy import Table, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -338,15 +338,6 @@ def record_delivered(
         )
 
 
-def prune_happenings(session: Session, older_than: datetime) -> int:
-    """Forget happenings (and their live messages) last updated before ``older_than``."""
-    result = session.execute(
-        delete(Happening).where(col(Happening.updated_at) < older_than),
-        execution_options={"synchronize_session": False},
-    )
-    return int(getattr(result, "rowcount", 0))
-
-
 __all__ = [
     "Delivered",
     "IncidentTarget",
@@ -360,7 +351,6 @@ __all__ = [
     "incident_targets",
     "jobs_for",
     "live_states",
-    "prune_happenings",
     "recent_incidents",
     "record_delivered",
     "set_live_texts",

@@ -134,9 +134,11 @@ def prune_posts(
             ~unreported,
         )
         .order_by(col(Post.published_at), col(Post.id))
-        .limit(batch + len(keep or ()))
+        .limit(batch)
     )
-    ids = [i for i in _ids(session, query) if i not in (keep or set())][:batch]
+    if keep:
+        query = query.where(col(Post.id).not_in(sorted(keep)))
+    ids = _ids(session, query)
     if not ids:
         return 0, 0
     events = session.execute(
