@@ -60,6 +60,7 @@ async def test_postgresql_away_then_back(
     engine, proxy = proxied_pg
     async with running_bot(tmp_path, engine) as bot:
         await _latest_answers_normally(bot, 501)
+        [keyboard] = await bot.say(503, "/latest", language_code="en")  # no regions: a keyboard
         proxy.cut()  # the server goes away
         with caplog.at_level(logging.INFO):
             [uk] = await bot.say(502, "/latest", language_code="uk")
@@ -69,12 +70,20 @@ async def test_postgresql_away_then_back(
             bot.tg.send_text(501, "/latest", language_code="en")  # again at once: not flooded
             await asyncio.sleep(1.0)
             assert len(bot.tg.sent(501)) == told
+            tap = bot.tg.tap(503, keyboard.message_id, "lat:UA-74", language_code="en")
+            query_id = tap["callback_query"]["id"]
+            answer = await bot.tg.async_wait_for(lambda: bot.tg.callback_answer(query_id))
+            assert answer["text"] == EN and answer["show_alert"]  # a tap: the answer pops up
         warnings, bad = _problems(caplog)
-        assert warnings.count("handler.db_unavailable") == 2  # one line per chat told
+        assert warnings.count("handler.db_unavailable") == 3  # one line per chat told
         assert not bad, [r.getMessage() for r in bad]
         proxy.restore()
         await _latest_answers_normally(bot, 502)
         await _latest_answers_normally(bot, 501)
+        shown = len(bot.tg.sent(503))
+        bot.tg.tap(503, keyboard.message_id, "lat:UA-74", language_code="en")
+        latest = (await bot.tg.wait_for_messages(503, shown + 1))[-1]
+        assert "Chernihiv" in latest.text  # the region's /latest, as ever
 
 
 async def test_sqlite_file_gone_then_back(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
