@@ -42,6 +42,19 @@ def _due(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
     return True
 
 
+def _answerable(update: object) -> bool:
+    """Taps, and messages a person sent: a private message or a command in a group. Never a
+    channel's post or a membership change — nobody there waits for an answer."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return False
+    if update.callback_query is not None:
+        return True
+    message = update.message
+    if message is None or update.effective_chat.type == "channel":
+        return False
+    return update.effective_chat.type == "private" or (message.text or "").startswith("/")
+
+
 async def _tell(update: Update, text: str) -> None:
     query = update.callback_query
     if query is not None:
@@ -56,13 +69,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if err is None or not database_unavailable(err):
         logger.error("handler failed", exc_info=err)
         return
-    chat = update.effective_chat if isinstance(update, Update) else None
-    if chat is None:  # a job, or an update without a chat: the job logs its own outage
+    if not _answerable(update):  # a job, a channel post…: one line, nobody to tell
         logger.warning("database.unavailable", extra={"error": type(err).__name__})
         return
+    assert isinstance(update, Update) and update.effective_chat is not None
+    chat = update.effective_chat
     if not _due(context, chat.id):
         return
-    assert isinstance(update, Update)
     user = update.effective_user
     lang = language_of(user.language_code if user else None)
     logger.warning(

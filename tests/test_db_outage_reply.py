@@ -24,6 +24,7 @@ from tests.test_handlers_kit import Bot, running_bot
 
 UK = "⏳ Тимчасово недоступно, спробуйте за хвилину."
 EN = "⏳ Temporarily unavailable, please try again in a minute."
+CHANNEL = -1001234567890
 
 
 @pytest.fixture
@@ -74,6 +75,9 @@ async def test_postgresql_away_then_back(
             query_id = tap["callback_query"]["id"]
             answer = await bot.tg.async_wait_for(lambda: bot.tg.callback_answer(query_id))
             assert answer["text"] == EN and answer["show_alert"]  # a tap: the answer pops up
+            bot.tg.channel_post(CHANNEL, "chernihivskaoda", "Тривога", 7)  # nobody to tell
+            await bot.tg.async_wait_for(lambda: "database.unavailable" in caplog.messages)
+            assert not bot.tg.sent(CHANNEL)
         warnings, bad = _problems(caplog)
         assert warnings.count("handler.db_unavailable") == 3  # one line per chat told
         assert not bad, [r.getMessage() for r in bad]
