@@ -49,6 +49,7 @@ PROGRESS_FOR: Final = timedelta(hours=1)  # report whatever stands after this lo
 REPORT_LEASE: Final = timedelta(minutes=2)  # a claim older than this: its sender died
 REPORTS_JOB: Final = "admin-broadcast-reports"
 REPORTS_FAILING: Final = "admin_reports_failing"  # bot_data: the last round met an outage
+REPORTS_TOLD: Final = "admin_reports_told"  # bot_data: sent, not yet recorded (a DB blip)
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -278,23 +279,29 @@ async def broadcast_reports(context: ContextTypes.DEFAULT_TYPE) -> None:
         context.bot_data[REPORTS_FAILING] = True
         return
     context.bot_data[REPORTS_FAILING] = False
+    told: set[int] = context.bot_data.setdefault(REPORTS_TOLD, set())
     for report in reports:
         claim = partial(
             crud_broadcasts.claim_report, broadcast_id=report.id, lease_before=lease_before, now=now
         )
         if not await db(context, claim):
             continue
-        try:
-            await context.bot.send_message(
-                report.admin_chat_id, _report_text(report), parse_mode="HTML"
-            )
-        except Forbidden:
-            pass  # the admin blocked the bot: nobody to tell, never try again
-        except TelegramError as err:
-            logger.warning("admin.report_failed", extra={"broadcast": report.id, "error": str(err)})
-            await db(context, partial(crud_broadcasts.release_report, broadcast_id=report.id))
-            continue
+        if report.id not in told:  # else sent already; only the record of it failed
+            try:
+                await context.bot.send_message(
+                    report.admin_chat_id, _report_text(report), parse_mode="HTML"
+                )
+            except Forbidden:
+                pass  # the admin blocked the bot: nobody to tell, never try again
+            except TelegramError as err:
+                logger.warning(
+                    "admin.report_failed", extra={"broadcast": report.id, "error": str(err)}
+                )
+                await db(context, partial(crud_broadcasts.release_report, broadcast_id=report.id))
+                continue
+            told.add(report.id)
         await db(context, partial(crud_broadcasts.finish_report, report=report, now=now))
+        told.discard(report.id)
         logger.info(
             "admin.broadcast_reported",
             extra={"broadcast": report.id, "sent": report.sent, "total": report.total},
