@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.alerting.happenings import NATIONWIDE, REPORT, WEAPON_KINDS, message_class
-from bot.maps.history import last_night
-from bot.maps.night import night_state, render_night_map
 from storage.crud import media as crud_media
 from storage.models import Happening
 
@@ -39,6 +37,10 @@ def night_pictures(
     session: Session, at: datetime, tz: ZoneInfo, languages: Iterable[str]
 ) -> dict[str, str]:
     """Language → media key of the night's map before ``at``; empty for a quiet night."""
+    # Imported here: bot.maps reads bot.latest, which imports this package's renderer.
+    from bot.maps.history import last_night
+    from bot.maps.night import night_state, render_night_map
+
     start, end = last_night(at, tz)
     night = night_state(session, start, end)
     if night.quiet:
