@@ -201,3 +201,21 @@ async def test_the_photo_is_not_sent_twice_when_its_text_fails(
     photo, text = tg.sent(1)
     assert photo.photo and not text.photo
     assert tg.call_count("sendPhoto") == 1 and tg.rate_limited >= 1
+
+
+async def test_a_file_id_telegram_no_longer_knows_is_uploaded_again(
+    engine: Engine, tg: BotApiStandin
+) -> None:
+    seed(engine, {1: ("UA-46", "uk")})
+    _long_summary(engine, [1])
+    with session_scope(engine) as s:
+        for picture in s.exec(select(Media)).all():
+            picture.file_id = "photo-from-another-bot"
+    async with running(engine, tg) as (_, dispatcher):
+        dispatcher.wake()
+        await tg.wait_for_messages(1, 2)
+        await settle(engine, tg)
+    photo, _ = tg.sent(1)
+    assert photo.photo and decode(photo).size == (WIDTH, HEIGHT)
+    refused, uploaded = tg.calls("sendPhoto")
+    assert refused.status == 400 and isinstance(uploaded.params["photo"], dict)

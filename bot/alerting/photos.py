@@ -20,6 +20,7 @@ from typing import Final
 
 from sqlalchemy.engine import Engine
 from telegram import Bot, Message
+from telegram.error import BadRequest
 
 from bot.html_split import u16len, visible
 from storage.crud import media as crud_media
@@ -88,7 +89,18 @@ class PhotoStore:
                             logger.warning("photos.file_id_not_saved", extra={"error": repr(err)[:200]})  # fmt: skip
                     return msg
         assert picture.file_id is not None
-        return await _send_photo(bot, chat_id, picture.file_id, caption, silent)
+        try:
+            return await _send_photo(bot, chat_id, picture.file_id, caption, silent)
+        except BadRequest as err:
+            if "file" not in str(err).lower():
+                raise
+            # Telegram no longer knows the id (another bot token, a wiped test server): upload.
+            logger.warning("photos.file_id_refused", extra={"error": str(err)[:200]})
+            msg = await _send_photo(bot, chat_id, picture.data, caption, silent)
+            self.uploads += 1
+            if msg.photo:
+                picture.file_id = msg.photo[-1].file_id
+            return msg
 
 
 async def _send_photo(
