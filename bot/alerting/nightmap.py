@@ -36,24 +36,29 @@ def is_night_summary(happening: Happening) -> bool:
 def night_pictures(
     session: Session, at: datetime, tz: ZoneInfo, languages: Iterable[str]
 ) -> dict[str, str]:
-    """Language → media key of the night's map before ``at``; empty for a quiet night."""
+    """Language → media key of the night's map before ``at``; empty for a quiet night, or
+    when the picture cannot be made (the summary then goes as text: never lost for a map)."""
     # Imported here: bot.maps reads bot.latest, which imports this package's renderer.
     from bot.maps.history import last_night
     from bot.maps.night import night_state, render_night_map
 
     start, end = last_night(at, tz)
-    night = night_state(session, start, end)
-    if night.quiet:
-        return {}
     out: dict[str, str] = {}
-    for lang in sorted(set(languages)):
-        began = time.perf_counter()
-        png = render_night_map(night, lang, tz)
-        took_ms = round(1000 * (time.perf_counter() - began))
-        key = crud_media.media_key(f"night:{start.astimezone(tz):%Y-%m-%d}:{lang}", png)
-        out[lang] = crud_media.put_media(session, key, png, now=at)
-        logger.info(
-            "alerting.night_map",
-            extra={"lang": lang, "bytes": len(png), "ms": took_ms},
-        )
+    try:
+        with session.begin_nested():
+            night = night_state(session, start, end)
+            if night.quiet:
+                return {}
+            for lang in sorted(set(languages)):
+                began = time.perf_counter()
+                png = render_night_map(night, lang, tz)
+                took_ms = round(1000 * (time.perf_counter() - began))
+                key = crud_media.media_key(f"night:{start.astimezone(tz):%Y-%m-%d}:{lang}", png)
+                out[lang] = crud_media.put_media(session, key, png, now=at)
+                logger.info(
+                    "alerting.night_map", extra={"lang": lang, "bytes": len(png), "ms": took_ms}
+                )
+    except Exception:
+        logger.exception("alerting.night_map_failed")
+        return {}
     return out
