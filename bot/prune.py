@@ -1,4 +1,4 @@
-"""Pruning: old posts, events, incidents and finished outbox rows go, on a schedule.
+"""Pruning: old posts, events, incidents, finished outbox rows and pictures go, on a schedule.
 
 Retention comes from the settings (``SITREP_RETENTION_DAYS``, ``SITREP_OUTBOX_RETENTION_DAYS``;
 :func:`bot.preflight.check_retention` keeps the first long enough for ``/history``). Work is
@@ -23,6 +23,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.sources.telegram_web import EDIT_WINDOW
+from storage.crud import media as crud_media
 from storage.crud import prune as crud_prune
 from storage.db import session_scope
 
@@ -98,6 +99,8 @@ class Pruner:
             done["broadcasts"] = await self._drain(
                 lambda s: crud_prune.prune_broadcasts(s, cutoff, b)
             )
+            # pictures (a few a day): those no unsent message names, as old as the outbox's rows
+            done["media"] = await self._batch(lambda s: crud_media.prune_media(s, outbox_cutoff))
             if self.metrics is not None:
                 for table, n in done.items():
                     self.metrics.pruned.labels(table).inc(n)

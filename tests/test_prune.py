@@ -19,6 +19,7 @@ from handlers import upkeep
 from storage import crud
 from storage.crud import broadcasts as crud_broadcasts
 from storage.crud import live as crud_live
+from storage.crud import media as crud_media
 from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 from storage.models import Broadcast, Event, Happening, LiveMessage, Outbox, Post
@@ -71,7 +72,12 @@ class Seed:
         self.happening("recent_incident", "report", RECENT, ended=True)
         live = self.happening("old_unsent", "threat", OLD, ended=True)
         with session_scope(engine) as s:
-            crud_outbox.enqueue_live(s, [(self.events["recent"], 2, live, 1)], now=OLD)
+            crud_outbox.enqueue_live(
+                s, [(self.events["recent"], 2, live, 1)], now=OLD, media={live: "map:wanted"}
+            )
+            for key in ("map:wanted", "map:sent"):  # pictures: one an unsent row still names
+                crud_media.put_media(s, key, b"png", now=days_ago(10))
+            crud_media.put_media(s, "map:new", b"png", now=RECENT)
 
     def post(
         self, key: str, channel: int, message_id: int, at: datetime, kind: str, regions: list[str]
@@ -150,6 +156,12 @@ async def test_old_rows_go_recent_and_live_ones_stay(
     assert done["posts"] == 3 and done["events"] == 3  # old, alert_older, alert_ended
     assert done["outbox"] == 3  # final and past the outbox retention: sent, dead, expired
     assert done["happenings"] == 2 and done["live_messages"] == 2
+    assert done["media"] == 1
+    with session_scope(engine, readonly=True) as s:
+        assert {k for k in ("map:wanted", "map:sent", "map:new") if crud_media.get_media(s, k)} == {
+            "map:wanted",
+            "map:new",
+        }
     [line] = [r for r in caplog.records if r.message == "prune.done"]
     assert line.__dict__["posts"] == 3 and line.__dict__["retention_days"] == 30
     text = metrics.render().decode()
