@@ -56,10 +56,15 @@ def _answerable(update: object) -> bool:
 
 
 async def _tell(update: Update, text: str) -> None:
+    """A tap: the answer pops up (a message if the tap was answered already)."""
     query = update.callback_query
     if query is not None:
-        await query.answer(text, show_alert=True)
-    elif update.effective_chat is not None:
+        try:
+            await query.answer(text, show_alert=True)
+            return
+        except TelegramError:
+            pass
+    if update.effective_chat is not None:
         await update.effective_chat.send_message(text)
 
 
