@@ -134,7 +134,7 @@ async def _broadcast(tg: BotApiProcess, chats: int, limits: RateLimits, timeout:
 def rate_limit_storm(quick: bool) -> Row:
     """We send unthrottled; Telegram allows 30 msg/s overall and 1 per chat and answers the
     rest 429 with ``retry_after``."""
-    n = 300 if quick else 600
+    n = 200 if quick else 600
     with BotApiProcess(limits=Limits()) as tg:
         asyncio.run(_broadcast(tg, n, RateLimits(global_per_s=0), 60 + n / 10))
         calls = tg.calls("sendMessage")

@@ -45,15 +45,17 @@ FAST = RateLimits(global_per_s=0, per_chat_per_s=50, per_chat_burst=50)
 
 def town_of(text: str) -> str:
     low = text.lower()
-    for key, stem in (("chernihiv", "черніг"), ("nizhyn", "ніжин"), ("pryluky", "прилук")):
-        if stem in low or key[:6] in low:
+    # the towns first: every message names the region too ("Чернігівщина", "Chernihiv")
+    for key, stems in (("nizhyn", ("ніжин", "nizhyn")), ("pryluky", ("прилук", "pryluk")),
+                       ("chernihiv", ("черніг", "chernihiv"))):  # fmt: skip
+        if any(stem in low for stem in stems):
             return key
     return "other"
 
 
 def _channel_stale(engine: Engine) -> bool:
     with session_scope(engine, readonly=True) as s:
-        health = [c for c in crud.channel_health(s) if c.username == CHANNEL]
+        health = [c for c in crud.channel_health(s) if c.username.lower() == CHANNEL.lower()]
     return bool(health) and is_stale(health[0], datetime.now(UTC))
 
 
@@ -146,7 +148,7 @@ def strangers_channel(quick: bool) -> Row:
                     tg.channel_post(-100_999, "totally_official_news", alert_text, message_id=i)
                 tg.channel_post(-100_123, CHANNEL, POSTS["chernihiv"], message_id=1)
                 wait_for(lambda: _delivered(tg, "chernihiv") >= n, 60)
-                time.sleep(2.0 if quick else 10.0)  # room for anything false to arrive
+                time.sleep(1.0 if quick else 10.0)  # room for anything false to arrive
             finally:
                 stop(proc)
             calls = sends(tg)
