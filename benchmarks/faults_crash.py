@@ -70,6 +70,7 @@ def signal_mid_broadcast(quick: bool, sig: signal.Signals) -> Row:
     uncertain: Counter[int] = Counter()
     recovered: list[float] = []
     exits: list[float] = []
+    codes: list[int] = []
     try:
         with TmeStandin() as tme, BotApiStandin() as tg:  # Telegram's limits: 30 msg/s
             for channel in ("air_alert_ua", "chernigivskaODA"):
@@ -78,12 +79,13 @@ def signal_mid_broadcast(quick: bool, sig: signal.Signals) -> Row:
                 before = len(sends(tg))
                 proc = sitrep_run(db, tg, tme.base_url)
                 started = time.time()
-                wait_for(lambda b=before: len(sends(tg)) >= b + rng.randint(10, 40), 60, 0.02)  # type: ignore[misc]
+                goal = before + rng.randint(10, 40)
+                wait_for(lambda g=goal: tg.call_count("sendMessage", ok=True) >= g, 60, 0.02)  # type: ignore[misc]
                 if len(sends(tg)) > before:
                     recovered.append(min(c.time for c in sends(tg)[before:]) - started)
                 signalled = time.monotonic()
                 proc.send_signal(sig)
-                proc.wait(30)
+                codes.append(proc.wait(30))
                 exits.append(time.monotonic() - signalled)
                 uncertain.update(in_flight(db.engine))
             before = len(sends(tg))
@@ -108,7 +110,7 @@ def signal_mid_broadcast(quick: bool, sig: signal.Signals) -> Row:
         # every repeat was a row in flight (claimed, not yet recorded) when the process died
         "repeats_explained": all(uncertain[c] >= k for c, k in extra.items()),
         "exit_s": round(max(exits), 2),
-        "exit_code_ok": sig == signal.SIGKILL or proc.returncode == 0,
+        "exit_codes": codes,  # SIGTERM: 0, a clean stop
     }
     return row
 

@@ -62,7 +62,7 @@ def _channel_stale(engine: Engine) -> bool:
 def garbage_pages(quick: bool) -> Row:
     """The channel's preview turns to garbage, then to an empty 200, then comes back."""
     n = 20
-    phase_s = 8.0 if quick else 45.0
+    phase_s = 6.0 if quick else 45.0
     db = fresh_database("garbage")
     seed(db.engine, n)
 
