@@ -171,7 +171,8 @@ class BotApiServer:
                     break
                 fault = None
                 if (
-                    down is None
+                    (self.state.flaky_5xx or self.state.flaky_hang)
+                    and down is None
                     and target.startswith("/bot")
                     and "getupdates" not in target.lower()
                 ):
