@@ -17,7 +17,7 @@ from bot.maps.cache import CACHE
 from bot.maps.outlines import placed
 from bot.maps.render import ALERT, CALM, HEIGHT, MARK_COLOURS, PARTIAL_ALERT, WIDTH, map_box
 from bot.standins.botapi_state import SentMessage
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 701
 ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."
