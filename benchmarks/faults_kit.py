@@ -164,8 +164,7 @@ REGISTRY = [
 ]  # fmt: skip
 
 
-_SCRIPT = Path(sys.executable).parent / "sitrep"  # the installed entry point, wherever it lives
-SITREP = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "handlers.cli"]
+SITREP = [sys.executable, "-m", "sitrep.cli"]
 
 
 def sitrep_run(
