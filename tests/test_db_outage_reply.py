@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 from bot.standins.tcp_proxy import TcpProxy
 from storage.db import make_engine
 from tests.conftest import PG_URL
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 UK = "⏳ Тимчасово недоступно, спробуйте за хвилину."
 EN = "⏳ Temporarily unavailable, please try again in a minute."

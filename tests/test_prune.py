@@ -23,7 +23,7 @@ from storage.crud import media as crud_media
 from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 from storage.models import Broadcast, Event, Happening, LiveMessage, Outbox, Post
-from tests.test_handlers_kit import running_bot
+from tests.support.kit import running_bot
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 OLD = NOW - timedelta(days=40)
