@@ -219,6 +219,8 @@ async def start_updates(app: Application[Any, Any, Any, Any, Any, Any], s: Setti
     """Updates from Telegram: the webhook when ``SITREP_WEBHOOK_URL`` is set, else long polling.
 
     Polling (getUpdates) may run in one instance only: Telegram answers a second poller with 409.
+    In webhook mode no instance polls, leader or not: PTB's ``start_polling`` deletes the webhook
+    at start, which would stop the updates of every instance.
     """
     if s.webhook_url:
         await start_webhook(app, s)

@@ -3,6 +3,7 @@ secret in every POST, allowed_updates, retries with last_error, 409 on getUpdate
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -13,13 +14,13 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Conflict
 
-from bot.standins import botapi_webhook
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.threaded import ThreadedServer, reply
 
 USER = 42
 PUBLIC = "https://bot.example.org"
 SECRET = "s3cret_Token-42"
+ATTEMPTS = 5
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
@@ -62,11 +63,6 @@ async def bot(tg: BotApiStandin) -> AsyncIterator[Bot]:
         yield b
 
 
-@pytest.fixture
-def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(botapi_webhook, "BACKOFF_S", (0.05, 0.1, 0.1, 0.1))
-
-
 async def test_updates_are_posted_with_the_secret_and_only_allowed_kinds(
     bot: Bot, tg: BotApiStandin
 ) -> None:
@@ -89,8 +85,9 @@ async def test_updates_are_posted_with_the_secret_and_only_allowed_kinds(
 
 
 async def test_a_refusing_bot_is_retried_with_last_error_then_given_up(
-    bot: Bot, tg: BotApiStandin, fast_retries: None
+    bot: Bot, tg: BotApiStandin
 ) -> None:
+    tg.webhook_retries(ATTEMPTS, [0.05, 0.1, 0.1, 0.1])
     receiver = Receiver(answers=[500, 403])
     with receiver.server:
         tg.webhook_route(PUBLIC, receiver.server.base_url)
@@ -105,13 +102,13 @@ async def test_a_refusing_bot_is_retried_with_last_error_then_given_up(
         assert info.last_error_message == "Wrong response from the webhook: 403 Forbidden"
         assert info.last_error_date is not None and info.pending_update_count == 0
 
-        receiver.answers = [502] * botapi_webhook.MAX_ATTEMPTS
+        receiver.answers = [502] * ATTEMPTS
         lost = tg.send_text(USER, "never taken")
         after = tg.send_text(USER, "after")
         await tg.async_wait_for(lambda: receiver.updates()[-1]["update_id"] == after["update_id"])
         assert tg.webhook_log()["given_up"] == [lost["update_id"]]
         tries = [u for u in receiver.updates() if u["update_id"] == lost["update_id"]]
-        assert len(tries) == botapi_webhook.MAX_ATTEMPTS
+        assert len(tries) == ATTEMPTS
 
 
 async def test_an_unreachable_bot_keeps_its_updates_pending(bot: Bot, tg: BotApiStandin) -> None:
@@ -163,3 +160,16 @@ async def test_a_route_with_several_targets_takes_turns(bot: Bot, tg: BotApiStan
         await tg.async_wait_for(lambda: len(one.updates()) + len(two.updates()) == 4, 5)
         assert [u["message"]["text"] for u in one.updates()] == ["n0", "n2"]
         assert [u["message"]["text"] for u in two.updates()] == ["n1", "n3"]
+
+
+async def test_nothing_is_posted_while_telegram_is_down(bot: Bot, tg: BotApiStandin) -> None:
+    receiver = Receiver()
+    with receiver.server:
+        tg.webhook_route(PUBLIC, receiver.server.base_url)
+        await bot.set_webhook(f"{PUBLIC}/hook", secret_token=SECRET)
+        tg.outage(1.0)
+        tg.send_text(USER, "during the outage")
+        await asyncio.sleep(0.7)
+        assert receiver.updates() == []
+        await tg.async_wait_for(lambda: receiver.updates(), 5)
+        assert receiver.updates()[0]["message"]["text"] == "during the outage"

@@ -1,6 +1,7 @@
 """``sitrep run`` in webhook mode, as a process, against the Bot API stand-in: Telegram's POSTs
 reach the bot through the "reverse proxy" (the stand-in's route) and get answered; a POST
-without the secret is refused and never handled; SIGTERM stops it cleanly."""
+without the secret is refused and never handled; SIGTERM stops it cleanly, and what arrives
+meanwhile is delivered after the restart; two instances behind one URL both answer."""
 
 from __future__ import annotations
 
@@ -139,6 +140,14 @@ def test_run_in_webhook_mode_end_to_end(tmp_path: Path) -> None:
         info = tg.webhook()
         assert info["url"] == HOOK  # the webhook stays set: Telegram keeps updates meanwhile
         assert "last_error_message" not in info
+
+        # While no instance listens, Telegram keeps the update and retries; a restart gets it.
+        tg.send_text(503, "/start", user_id=503, language_code="en")
+        _until(lambda: tg.webhook().get("last_error_message"), 10)
+        assert tg.webhook()["last_error_message"].startswith("Connection failed")
+        with sitrep_run(env, port, tmp_path):
+            _until(lambda: tg.sent(503), 60)
+        assert tg.webhook_log()["given_up"] == []
     assert tg.token.partition(":")[2] not in err and SECRET not in err
     assert '"webhook": true' in err
 
@@ -189,3 +198,18 @@ def test_a_taken_webhook_port_is_one_line(tmp_path: Path) -> None:
         "Address already in use"
     )
     assert "Traceback" not in out.stderr and SECRET not in out.stderr
+
+
+def test_a_webhook_url_telegram_refuses_is_one_last_line(tmp_path: Path) -> None:
+    with BotApiStandin() as tg:  # not the official API: the settings let http through
+        env = _env(tg, tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}", _free_port())
+        env["SITREP_WEBHOOK_URL"] = "http://bot.example.org/telegram/updates"
+        out = subprocess.run(
+            [*SITREP, "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert out.stderr.strip().splitlines()[-1] == (
+        "configuration error: SITREP_WEBHOOK_URL: refused by Telegram: "
+        "Bad webhook: an https url must be provided for webhook"
+    )
+    assert SECRET not in out.stderr and tg.token.partition(":")[2] not in out.stderr

@@ -275,6 +275,14 @@ def webhook_route(st: BotState, public: str, local: str | list[str]) -> None:
         st.webhook_routes[public] = [local] if isinstance(local, str) else list(local)
 
 
+def webhook_retries(st: BotState, attempts: int, backoff_s: list[float]) -> None:
+    """How often a webhook POST is tried before the update is given up, and the pauses."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    with st.lock:
+        st.webhook_retries = (attempts, [float(b) for b in backoff_s])
+
+
 def webhook_log(st: BotState) -> JSON:
     """Delivery attempts (update_id, status, error, time) and the update ids given up."""
     with st.lock:
@@ -312,7 +320,7 @@ CONTROL_OPS = {
     for fn in (send_text, tap, channel_post, forward_from_channel, my_chat_member, push_update,
                block, kick, set_admins, set_member, set_limits, get_limits, sent, calls,
                call_count, rate_limited, pending_updates, callback_answer, webhook, webhook_route,
-               webhook_log, commands,
+               webhook_retries, webhook_log, commands,
                clear_records, outage, in_outage)
 }  # fmt: skip
 

@@ -195,6 +195,8 @@ class BotState:
         self.webhook_turn = 0  # round robin over a route's targets
         self.webhook_log: list[JSON] = []  # delivery attempts: update_id, status, error, time
         self.webhook_given_up: list[int] = []  # update ids dropped after repeated failures
+        # attempts per update, then the pauses between them (see botapi_webhook)
+        self.webhook_retries: tuple[int, list[float]] = (8, [0.2, 0.5, 1, 2, 4, 8, 15])
         self.commands: dict[str, list[JSON]] = {}
         self.menu_buttons: dict[str, JSON] = {}
         self._global_bucket: _Bucket | None = None

@@ -3,8 +3,10 @@
 As Telegram does it: one update at a time, in order, as a JSON body with the secret in the
 ``X-Telegram-Bot-Api-Secret-Token`` header. An answer other than 2xx, or no answer, is kept as
 getWebhookInfo's ``last_error_date``/``last_error_message`` and the update is tried again after
-a growing pause; after ``MAX_ATTEMPTS`` it is given up (Telegram drops undeliverable updates
-too). Nothing is delivered while the API is in an outage.
+a growing pause; after a number of attempts it is given up (Telegram's docs: "we will repeat the
+request and give up after a reasonable amount of attempts"). The defaults keep trying for about
+half a minute, long enough for a bot to restart; ``webhook_retries`` changes them. Nothing is
+delivered while the API is in an outage.
 
 Telegram reaches a bot through the operator's reverse proxy, which terminates TLS. The stand-in
 plays that proxy with routes: a public URL prefix (``https://bot.example.org``) is sent to one
@@ -26,8 +28,6 @@ from bot.standins import botapi_inject
 from bot.standins.botapi_state import JSON, BotState
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_ATTEMPTS = 5
-BACKOFF_S = (0.2, 0.5, 1.0, 2.0)  # pause after the 1st, 2nd, 3rd, 4th failure
 IDLE_S = 0.5  # re-check for work this often even without a wake-up
 
 
@@ -118,11 +118,13 @@ class WebhookDelivery:
                     failures = 0
                     continue
                 failures += 1
-                if failures >= MAX_ATTEMPTS:
+                with self.state.lock:
+                    attempts, backoff = self.state.webhook_retries
+                if failures >= attempts:
                     give_up(self.state, update["update_id"])
                     failures = 0
                     continue
-                await asyncio.sleep(BACKOFF_S[min(failures, len(BACKOFF_S)) - 1])
+                await asyncio.sleep(backoff[min(failures, len(backoff)) - 1] if backoff else 0)
 
 
 def _status(error: str) -> int | None:
