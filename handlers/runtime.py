@@ -185,12 +185,18 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
         await app.post_init(app)
     await app.start()
     assert app.updater is not None
+    s = rt.settings
     try:  # a failed start (webhook port taken, URL refused) stops what already runs
-        await start_updates(app, rt.settings)
+        if s.webhook_url:
+            await start_webhook(app, s)  # every instance serves Telegram's POSTs
+        else:
+            await app.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10
+            )
         await rt.sources.start()
         if rt.alerts_api is not None:
             await rt.alerts_api.start()
-        logger.info("sitrep.running", extra={"webhook": bool(rt.settings.webhook_url)})
+        logger.info("sitrep.running", extra={"webhook": bool(s.webhook_url)})
         if ready is not None:
             ready.set()
         await stop.wait()
@@ -215,20 +221,6 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
         logger.info("sitrep.stopped")
 
 
-async def start_updates(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> None:
-    """Updates from Telegram: the webhook when ``SITREP_WEBHOOK_URL`` is set, else long polling.
-
-    Polling (getUpdates) may run in one instance only: Telegram answers a second poller with 409.
-    In webhook mode no instance polls, leader or not: PTB's ``start_polling`` deletes the webhook
-    at start, which would stop the updates of every instance.
-    """
-    if s.webhook_url:
-        await start_webhook(app, s)
-        return
-    assert app.updater is not None
-    await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10)
-
-
 async def start_webhook(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> None:
     """Serve Telegram's POSTs on ``SITREP_WEBHOOK_LISTEN:PORT`` at the URL's path.
 
@@ -237,6 +229,9 @@ async def start_webhook(app: Application[Any, Any, Any, Any, Any, Any], s: Setti
     allowed updates on each start, which Telegram treats as a no-op; pending updates are kept
     (Telegram redelivers what arrived while no instance answered). A POST without the secret
     in ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and is never handled.
+
+    In webhook mode no instance polls, leader or not: getUpdates answers 409 while a webhook is
+    set, and PTB's ``start_polling`` deletes the webhook at start (every instance's updates).
     """
     assert app.updater is not None and s.webhook_url and s.webhook_secret
     path = urlsplit(s.webhook_url).path or "/"
