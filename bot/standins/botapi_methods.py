@@ -1,4 +1,5 @@
-"""Bot API methods of the stand-in (everything except getUpdates' waiting, which is async).
+"""Bot API methods of the stand-in (except getUpdates' waiting, which is async, and the
+webhook methods, which live with their delivery in ``botapi_webhook``).
 
 ``call(state, method, params)`` returns ``(http_status, payload)`` exactly as Telegram shapes
 it, and records the call. Each method runs under the state lock.
@@ -7,11 +8,9 @@ it, and records the call. Each method runs under the state lock.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.standins.botapi_state import JSON, ApiError, BotState, Chat, SentMessage, bad_request
 from bot.standins.botapi_text import check_reply_markup, parse_text
@@ -309,56 +308,6 @@ def leave_chat(st: BotState, params: JSON) -> bool:
         raise bad_request("chat member status can't be changed in private chats")
     chat.left = True
     return True
-
-
-@api("deleteWebhook")
-def delete_webhook(st: BotState, params: JSON) -> bool:
-    st.webhook = {"url": ""}
-    if params.get("drop_pending_updates") in (True, "true", "True"):
-        st.updates.clear()
-    return True
-
-
-WEBHOOK_PORTS = (443, 80, 88, 8443)
-
-
-@api("setWebhook")
-def set_webhook(st: BotState, params: JSON) -> bool:
-    url = str(params.get("url") or "")
-    if url and not url.startswith("https://"):
-        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-    try:
-        port = urlsplit(url).port or 443
-    except ValueError:
-        raise bad_request("bad webhook: Wrong port number specified in the URL") from None
-    if port not in WEBHOOK_PORTS:
-        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
-    secret = params.get("secret_token")
-    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
-        raise bad_request("secret token contains unallowed characters")
-    if isinstance(allowed := params.get("allowed_updates"), list):
-        st.allowed_updates = [str(a) for a in allowed]  # one setting, shared with getUpdates
-    st.webhook = {k: v for k, v in params.items() if k != "certificate"}
-    st.webhook["url"] = url
-    if params.get("drop_pending_updates") in (True, "true", "True"):
-        st.updates.clear()
-    st.notify()  # queued updates go out now
-    return True
-
-
-@api("getWebhookInfo")
-def get_webhook_info(st: BotState, params: JSON) -> JSON:
-    info: JSON = {
-        "url": st.webhook.get("url", ""),
-        "has_custom_certificate": False,
-        "pending_update_count": sum(1 for u in st.updates if st.allowed(u)),
-    }
-    keys = ("max_connections", "ip_address", "allowed_updates", "last_error_date",
-            "last_error_message")  # fmt: skip
-    for key in keys:
-        if key in st.webhook:
-            info[key] = st.webhook[key]
-    return info
 
 
 def _scope_key(params: JSON) -> str:

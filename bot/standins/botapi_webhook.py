@@ -1,4 +1,5 @@
-"""Webhook delivery of the Bot API stand-in: queued updates POSTed to the URL setWebhook gave.
+"""Webhooks of the Bot API stand-in: setWebhook, deleteWebhook, getWebhookInfo, and the
+delivery that POSTs queued updates to the URL setWebhook gave.
 
 As Telegram does it: one update at a time, in order, as a JSON body with the secret in the
 ``X-Telegram-Bot-Api-Secret-Token`` header. An answer other than 2xx, or no answer, is kept as
@@ -18,17 +19,68 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from bot.standins import botapi_inject
-from bot.standins.botapi_state import JSON, BotState
+from bot.standins.botapi_methods import api
+from bot.standins.botapi_state import JSON, BotState, bad_request
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 IDLE_S = 0.5  # re-check for work this often even without a wake-up
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+
+
+@api("deleteWebhook")
+def delete_webhook(st: BotState, params: JSON) -> bool:
+    st.webhook = {"url": ""}
+    if params.get("drop_pending_updates") in (True, "true", "True"):
+        st.updates.clear()
+    return True
+
+
+@api("setWebhook")
+def set_webhook(st: BotState, params: JSON) -> bool:
+    url = str(params.get("url") or "")
+    if url and not url.startswith("https://"):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    try:
+        port = urlsplit(url).port or 443
+    except ValueError:
+        raise bad_request("bad webhook: Wrong port number specified in the URL") from None
+    if port not in WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    secret = params.get("secret_token")
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+        raise bad_request("secret token contains unallowed characters")
+    if isinstance(allowed := params.get("allowed_updates"), list):
+        st.allowed_updates = [str(a) for a in allowed]  # one setting, shared with getUpdates
+    st.webhook = {k: v for k, v in params.items() if k != "certificate"}
+    st.webhook["url"] = url
+    if params.get("drop_pending_updates") in (True, "true", "True"):
+        st.updates.clear()
+    st.notify()  # queued updates go out now
+    return True
+
+
+@api("getWebhookInfo")
+def get_webhook_info(st: BotState, params: JSON) -> JSON:
+    info: JSON = {
+        "url": st.webhook.get("url", ""),
+        "has_custom_certificate": False,
+        "pending_update_count": sum(1 for u in st.updates if st.allowed(u)),
+    }
+    keys = ("max_connections", "ip_address", "allowed_updates", "last_error_date",
+            "last_error_message")  # fmt: skip
+    for key in keys:
+        if key in st.webhook:
+            info[key] = st.webhook[key]
+    return info
 
 
 def route(st: BotState, url: str) -> str:
