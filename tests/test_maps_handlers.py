@@ -27,7 +27,7 @@ from bot.maps.render import (
     town_pin,
 )
 from bot.standins.botapi_state import SentMessage
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 701
 ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."

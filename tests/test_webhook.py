@@ -23,7 +23,7 @@ from bot.standins.botapi_server import BotApiStandin
 from bot.standins.botapi_webhook import SECRET_HEADER
 from handlers.app import ALLOWED_UPDATES
 
-SITREP = [sys.executable, "-m", "handlers.cli"]
+SITREP = [sys.executable, "-m", "sitrep.cli"]
 PUBLIC = "https://bot.example.org"
 HOOK = f"{PUBLIC}/telegram/updates"
 SECRET = "wh_Secret-for-the-test-0123456789"
