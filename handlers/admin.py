@@ -13,25 +13,25 @@ import html
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any, Final
+from typing import Any, Final, cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram.ext import JobQueue
 
+from bot import chats
 from bot.i18n import catalog, language_of, t
 from bot.latest import fmt_num, fmt_time, is_stale
-from handlers.common import db, edit, reply, svc, tz
+from handlers.callbacks import Broadcast
+from handlers.common import edit, reply, tapped
+from handlers.context import SitrepContext
 from storage import crud
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
 from storage.crud.admin import SourceRow
 from storage.crud.events import EventData
 
-CB: Final = "adm"  # adm:bc:<token>:ok|no
-CB_PATTERN: Final = rf"^{CB}:bc:[0-9a-f]{{8}}:(ok|no)$"
 PENDING: Final = "admin_broadcast"  # chat_data key: {"token", "text"}
 PSEUDO_CHANNEL: Final = "sitrep_admin"
 KIND: Final = "broadcast"
@@ -40,23 +40,18 @@ PROGRESS_EVERY_S = 2.0  # tests shorten it
 PROGRESS_FOR: Final = timedelta(hours=1)  # report whatever stands after this long
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _is_admin(update: Update, context: SitrepContext) -> bool:
     user, chat = update.effective_user, update.effective_chat
-    admins = svc(context).settings.admin_ids
+    admins = context.services.settings.admin_ids
     return user is not None and chat is not None and chat.type == "private" and user.id in admins
 
 
-def _lang_of(session: Session, chat_id: int) -> str | None:
-    chat = crud.get_chat(session, chat_id)
-    return chat.language if chat is not None else None
-
-
-async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def _lang(update: Update, context: SitrepContext) -> str:
     """The chat's language if known, else the sender's; never registers the chat."""
     chat, user = update.effective_chat, update.effective_user
     known = None
     if chat is not None:
-        known = await db(context, partial(_lang_of, chat_id=chat.id), readonly=True)
+        known = await context.read(chats.stored_language, chat.id)
     return known or language_of(user.language_code if user else None)
 
 
@@ -130,7 +125,7 @@ def _report(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def admin(update: Update, context: SitrepContext) -> None:
     """/admin [broadcast <text>]: the report, or a broadcast preview; admins only."""
     lang = await _lang(update, context)
     if not _is_admin(update, context):
@@ -139,8 +134,7 @@ async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if context.args and context.args[0].lower() == "broadcast":
         await _preview(update, context, lang)
         return
-    now = svc(context).clock()
-    text = await db(context, partial(_report, lang=lang, now=now, zone=tz(context)), readonly=True)
+    text = await context.read(_report, lang, context.clock(), context.tz)
     await reply(update, text)
 
 
@@ -154,19 +148,19 @@ def _broadcast_text(update: Update) -> str:
     return parts[2].strip() if len(parts) > 2 else ""
 
 
-async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
+async def _preview(update: Update, context: SitrepContext, lang: str) -> None:
     text = _broadcast_text(update)
     if not text or context.chat_data is None:
         await reply(update, t(lang, "admin.bc_usage"))
         return
     token = secrets.token_hex(4)
     context.chat_data[PENDING] = {"token": token, "text": text}  # a newer preview voids older
-    n = await db(context, crud.active_chat_count, readonly=True)
+    n = await context.read(crud.active_chat_count)
     buttons = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t(lang, "admin.bc_confirm"), callback_data=f"{CB}:bc:{token}:ok"),
-                InlineKeyboardButton(t(lang, "admin.bc_cancel"), callback_data=f"{CB}:bc:{token}:no"),
+                InlineKeyboardButton(t(lang, "admin.bc_confirm"), callback_data=Broadcast(token, send=True).pack()),
+                InlineKeyboardButton(t(lang, "admin.bc_cancel"), callback_data=Broadcast(token, send=False).pack()),
             ]
         ]
     )  # fmt: skip
@@ -203,35 +197,35 @@ def _stage(session: Session, text: str, now: datetime) -> Staged:
     return Staged(event.id, crud_outbox.enqueue_live(session, rows, now=now))
 
 
-async def broadcast_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_tap(update: Update, context: SitrepContext) -> None:
     """Confirm or Cancel under a preview; only the current preview's buttons, only admins."""
     query = update.callback_query
     assert query is not None and query.data is not None
     lang = await _lang(update, context)
-    token, choice = query.data.split(":")[2:]
+    tap = tapped(update, Broadcast)
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
-    if not _is_admin(update, context) or pending is None or pending["token"] != token:
+    if not _is_admin(update, context) or pending is None or pending["token"] != tap.token:
         await query.answer(t(lang, "admin.bc_stale"), show_alert=True)
         return
     assert context.chat_data is not None
     del context.chat_data[PENDING]  # before anything is awaited: a second tap finds nothing
     await query.answer()
-    if choice == "no":
+    if not tap.send:
         await edit(query, t(lang, "admin.bc_cancelled"))
         return
-    now = svc(context).clock()
-    staged = await db(context, partial(_stage, text=pending["text"], now=now))
-    svc(context).pipeline.sink.wake()
+    staged = await context.write(_stage, pending["text"], context.clock())
+    context.services.pipeline.sink.wake()
     await edit(query, t(lang, "admin.bc_queued", n=fmt_num(lang, staged.chats)))
     if update.effective_chat is not None:
         _watch(context, staged, update.effective_chat.id, lang)
 
 
-def _watch(context: ContextTypes.DEFAULT_TYPE, staged: Staged, chat: int, lang: str) -> None:
-    if context.job_queue is None:
+def _watch(context: SitrepContext, staged: Staged, chat: int, lang: str) -> None:
+    jobs = cast("JobQueue[SitrepContext] | None", context.job_queue)  # PTB leaves it generic
+    if jobs is None:
         return
-    data = {"event_id": staged.event_id, "lang": lang, "until": svc(context).clock() + PROGRESS_FOR}
-    context.job_queue.run_repeating(
+    data = {"event_id": staged.event_id, "lang": lang, "until": context.clock() + PROGRESS_FOR}
+    jobs.run_repeating(
         broadcast_progress,
         interval=PROGRESS_EVERY_S,
         first=PROGRESS_EVERY_S,
@@ -241,16 +235,14 @@ def _watch(context: ContextTypes.DEFAULT_TYPE, staged: Staged, chat: int, lang: 
     )
 
 
-async def broadcast_progress(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_progress(context: SitrepContext) -> None:
     """JobQueue: once the broadcast's outbox rows are all finished, report to the admin."""
     job = context.job
     assert job is not None and isinstance(job.data, dict) and job.chat_id is not None
     data = job.data
-    counts = await db(
-        context, partial(crud.outbox_counts, event_id=data["event_id"]), readonly=True
-    )
+    counts = await context.read(crud.outbox_counts, event_id=data["event_id"])
     open_rows = counts["pending"] + counts["sending"] + counts["failed"]
-    if open_rows and svc(context).clock() < data["until"]:
+    if open_rows and context.clock() < data["until"]:
         return
     job.schedule_removal()
     lang = data["lang"]
