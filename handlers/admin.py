@@ -13,29 +13,27 @@ import html
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, cast
-from zoneinfo import ZoneInfo
+from typing import Final, cast
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import JobQueue
 
 from bot import chats
-from bot.i18n import catalog, language_of, t
-from bot.latest import fmt_num, fmt_time, is_stale
+from bot.admin_report import admin_report
+from bot.i18n import language_of, t
+from bot.latest import fmt_num
 from handlers.callbacks import Broadcast
 from handlers.common import edit, reply, tapped
 from handlers.context import SitrepContext
 from storage import crud
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
-from storage.crud.admin import SourceRow
 from storage.crud.events import EventData
 
 PENDING: Final = "admin_broadcast"  # chat_data key: {"token", "text"}
 PSEUDO_CHANNEL: Final = "sitrep_admin"
 KIND: Final = "broadcast"
-ERROR_SHOWN: Final = 80
 PROGRESS_EVERY_S = 2.0  # tests shorten it
 PROGRESS_FOR: Final = timedelta(hours=1)  # report whatever stands after this long
 
@@ -55,76 +53,6 @@ async def _lang(update: Update, context: SitrepContext) -> str:
     return known or language_of(user.language_code if user else None)
 
 
-# ---- report ------------------------------------------------------------------------------
-
-
-def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> str:
-    def when(at: datetime | None) -> str:
-        return fmt_time(lang, at, now, zone) if at is not None else t(lang, "admin.never")
-
-    values: dict[str, Any] = {
-        "channel": html.escape(row.username),
-        "polled": when(row.last_poll_at),
-        "post": when(row.last_post_at),
-        "stale": t(lang, "admin.stale") if is_stale(row, now) else "",
-    }
-    if row.last_poll_at is None:
-        return t(lang, "admin.source_never", channel=values["channel"], stale=values["stale"])
-    if row.last_poll_ok is False:
-        error = (row.last_error or "?").replace("\n", " ")
-        short = error if len(error) <= ERROR_SHOWN else error[: ERROR_SHOWN - 1] + "…"
-        return t(
-            lang, "admin.source_error", errors=row.consecutive_errors, error=html.escape(short),
-            **values,
-        )  # fmt: skip
-    return t(lang, "admin.source_ok", **values)
-
-
-def _untrusted_lines(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> list[str]:
-    rows = crud.untrusted_sources(session, exclude=(PSEUDO_CHANNEL,))
-    if not rows:
-        return []
-    lines = ["", t(lang, "admin.untrusted", n=len(rows))]
-    for row in rows:
-        why = "admin.why_unconfirmed" if row.enabled else "admin.why_unregistered"
-        post = fmt_time(lang, row.last_post_at, now, zone) if row.last_post_at else "—"
-        lines.append(
-            t(
-                lang,
-                "admin.untrusted_item",
-                channel=html.escape(row.username),
-                why=t(lang, why),
-                posts=fmt_num(lang, row.posts),
-                post=post,
-            )
-        )
-    return lines
-
-
-def _report(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> str:
-    sources = crud.sources_health(session)
-    lines = [t(lang, "admin.title", time=fmt_time(lang, now, now, zone)), ""]
-    lines.append(t(lang, "admin.sources", n=len(sources)))
-    lines += [_source_line(lang, s, now, zone) for s in sources] or [t(lang, "admin.no_sources")]
-    lines += _untrusted_lines(session, lang, now, zone)
-    totals = crud.chat_totals(session)
-    lines += ["", t(lang, "admin.subscribers", active=fmt_num(lang, totals.active),
-                    groups=fmt_num(lang, totals.groups))]  # fmt: skip
-    regions = crud.subscribers_by_region(session)
-    lines += [
-        t(
-            lang,
-            "admin.region",
-            region=html.escape(catalog(lang).get(f"region.{r}", r)),
-            n=fmt_num(lang, n),
-        )
-        for r, n in regions
-    ] or [t(lang, "admin.no_subscribers")]
-    counts = {k: fmt_num(lang, v) for k, v in crud.outbox_counts(session).items()}
-    lines += ["", t(lang, "admin.outbox", **counts)]
-    return "\n".join(lines)
-
-
 async def admin(update: Update, context: SitrepContext) -> None:
     """/admin [broadcast <text>]: the report, or a broadcast preview; admins only."""
     lang = await _lang(update, context)
@@ -134,7 +62,8 @@ async def admin(update: Update, context: SitrepContext) -> None:
     if context.args and context.args[0].lower() == "broadcast":
         await _preview(update, context, lang)
         return
-    text = await context.read(_report, lang, context.clock(), context.tz)
+    now, zone = context.clock(), context.tz
+    text = await context.read(admin_report, lang, now, zone, exclude=(PSEUDO_CHANNEL,))
     await reply(update, text)
 
 

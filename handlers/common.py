@@ -18,10 +18,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import chats
-from bot.geo.regions import REGIONS
 from bot.html_split import split_html
 from bot.i18n import language_of, t
-from bot.i18n.collate import sort_key
+from bot.overview import sorted_regions
 from handlers.callbacks import CallbackData, RegionTap, outdated_command
 from handlers.context import SitrepContext
 from handlers.resolve import MAX_QUERY
@@ -154,11 +153,6 @@ async def reply(
             disable_web_page_preview=True,
         )
     return sent
-
-
-def sorted_regions(lang: str) -> list[str]:
-    """Region codes by their names in the chat's alphabet (Ukrainian order for uk)."""
-    return sorted(REGIONS, key=lambda code: sort_key(t(lang, f"region.{code}"), lang))
 
 
 def region_keyboard(

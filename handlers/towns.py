@@ -17,11 +17,11 @@ from bot import chats
 from bot.geo.gazetteer import LEVEL_RANK, Place, load
 from bot.geo.lookup import lookup
 from bot.i18n import t
+from bot.overview import place_name
 from handlers.callbacks import CallbackData, FollowTown, Subscribe
 from handlers.common import ADMIN_STATUSES, ChatInfo, allowed_tap, chat_info, edit, reply, tapped
 from handlers.context import SitrepContext
 from handlers.resolve import Option, resolve_off_loop
-from storage.crud.places import FollowedPlace
 
 TOWN_LEVELS: Final = frozenset({"city", "selyshche", "village", "hromada", "raion"})
 
@@ -43,10 +43,6 @@ def place_by_key(key: str) -> Place | None:
     idx = g.by_key.get(key)
     place = g.places[idx] if idx is not None else None
     return place if place is not None and place.level in TOWN_LEVELS else None
-
-
-def place_name(place: Place | FollowedPlace, lang: str) -> str:
-    return place.name_en if lang == "en" and place.name_en else place.name_uk
 
 
 def town_done(lang: str, place: Place) -> str:
