@@ -252,6 +252,13 @@ class DigestTime(CallbackData, prefix="digest", command="settings"):
 
 
 @dataclass(frozen=True)
+class DigestMap(CallbackData, prefix="digestmap", command="settings"):
+    """Whether the daily digest carries the map of its 24 hours."""
+
+    with_map: bool
+
+
+@dataclass(frozen=True)
 class Language(CallbackData, prefix="lang", command="settings"):
     code: str
 
@@ -260,7 +267,7 @@ class Language(CallbackData, prefix="lang", command="settings"):
 
 
 SETTINGS: Final = (SettingsPage, ToggleTopic, QuietHours, ThreatsInQuiet, OtherAreas, DigestTime,
-                   Language)  # fmt: skip
+                   DigestMap, Language)  # fmt: skip
 
 
 @dataclass(frozen=True)

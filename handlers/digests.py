@@ -3,6 +3,11 @@
 Minutes are tracked in ``bot_data`` so a late or skipped run catches up (up to
 :data:`CATCH_UP` minutes) and a duplicate run sends nothing twice. Each minute's chats are
 delivered by a background task, so a big batch never delays the next minute's run.
+
+A chat that asked for it (``/settings``) gets the map of the 24 hours with its digest: the
+digest as the photo's caption when it fits, else the photo and then the text. The map is the
+same for every chat of a language: rendered once per minute's batch, uploaded once, and sent
+to the rest by Telegram's ``file_id``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.digest import digest_text, due_digests
+from bot.alerting.photos import fits_caption
+from bot.digest import digest_map, digest_text, due_digests
 from bot.html_split import split_html
 from handlers.context import SitrepContext
 from storage import crud
@@ -63,15 +69,22 @@ async def send_digests(context: SitrepContext, hhmm: str, now: datetime, zone: Z
     """Send the digests due at local ``hhmm``; returns how many chats got one."""
     due = await context.read(due_digests, hhmm)
     sent = 0
+    maps: dict[str, bytes | str | None] = {}  # language -> PNG, then Telegram's file id
     for chat, regions in due:
         text = await context.read(digest_text, regions, chat.topics, now, chat.language, zone)
         if text is None:
             continue  # nothing happened: nothing is sent
         try:
-            for part in split_html(text):
-                await context.bot.send_message(
-                    chat.id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-                )
+            if chat.digest_map and chat.language not in maps:
+                maps[chat.language] = await context.read(digest_map, now, chat.language, zone)
+            photo = maps.get(chat.language) if chat.digest_map else None
+            if photo is not None:
+                maps[chat.language] = await _send_photo(context, chat.id, photo, text)
+            if photo is None or not fits_caption(text):
+                for part in split_html(text):
+                    await context.bot.send_message(
+                        chat.id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                    )
             sent += 1
         except Forbidden:
             await context.write(crud.deactivate_chat, chat.id)
@@ -79,6 +92,17 @@ async def send_digests(context: SitrepContext, hhmm: str, now: datetime, zone: Z
             logger.exception("digest.send_failed", extra={"chat_id": chat.id})
     logger.info("digest.sent", extra={"minute": hhmm, "due": len(due), "sent": sent})
     return sent
+
+
+async def _send_photo(
+    context: SitrepContext, chat_id: int, photo: bytes | str, text: str
+) -> bytes | str:
+    """The map, with the digest as its caption if it fits; the file id to send it by next."""
+    caption = text if fits_caption(text) else None
+    msg = await context.bot.send_photo(
+        chat_id, photo, caption=caption, parse_mode=ParseMode.HTML if caption else None
+    )
+    return msg.photo[-1].file_id if msg.photo else photo
 
 
 def schedule_digests(app: Application) -> None:  # type: ignore[type-arg]

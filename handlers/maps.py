@@ -18,16 +18,23 @@ from bot import chats
 from bot.i18n import t
 from bot.maps import cached_map
 from bot.maps.history import History, history_text, load_history, render_history
-from bot.maps.render import fmt_clock
+from bot.maps.render import Town, fmt_clock
 from bot.maps.state import MapState, load_state
 from handlers.callbacks import ShowHistory
 from handlers.common import answered_region_tap, chat_info, query_of, region_keyboard, reply
 from handlers.context import SitrepContext
 from handlers.subscriptions import region_or_ask
+from storage.crud.places import followed_places
 
 
-def _map_inputs(session: Session, chat_id: int, now: datetime) -> tuple[MapState, list[str]]:
-    return load_state(session, now), chats.regions_of(session, chat_id)
+def _map_inputs(
+    session: Session, chat_id: int, now: datetime, lang: str
+) -> tuple[MapState, list[str], list[Town]]:
+    towns = [
+        (p.region, p.name_en if lang == "en" else p.name_uk)
+        for p in followed_places(session, chat_id)
+    ]
+    return load_state(session, now), chats.regions_of(session, chat_id), towns
 
 
 def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
@@ -38,14 +45,15 @@ def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
 
 
 async def map_command(update: Update, context: SitrepContext) -> None:
-    """/map: Ukraine coloured by the current alert state, the chat's regions outlined."""
+    """/map: Ukraine coloured by the current alert state, the chat's regions outlined and its
+    towns pinned."""
     info = await chat_info(update, context)
     chat = update.effective_chat
     if chat is None:
         return
     zone = context.tz
-    state, mine = await context.read(_map_inputs, info.id, context.clock())
-    png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine)
+    state, mine, towns = await context.read(_map_inputs, info.id, context.clock(), info.lang)
+    png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine, towns)
     await chat.send_photo(
         png, caption=map_caption(state, info.lang, zone), parse_mode=ParseMode.HTML
     )

@@ -1,5 +1,6 @@
-"""/settings (topics, quiet hours and whether threats ring in them, digest time, language, other
-raions for a town-subscribed chat) and /stop (forget the chat)."""
+"""/settings (topics, quiet hours and whether threats ring in them, digest time and whether it
+carries the map, language, other raions for a town-subscribed chat) and /stop (forget the
+chat)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from handlers.callbacks import (
     QUIET_PRESETS,
     SETTINGS,
     CallbackData,
+    DigestMap,
     DigestTime,
     Language,
     OtherAreas,
@@ -50,6 +52,9 @@ def _summary(lang: str, chat: Chat) -> str:
         topics=", ".join(on) if on else t(lang, "settings.none"),
         quiet=quiet,
         digest=html.escape(chat.digest_time) if chat.digest_time else t(lang, "settings.off"),
+        digest_map=t(lang, "settings.digest_with_map")
+        if chat.digest_map and chat.digest_time
+        else "",
         threats=_threats(lang, chat),
         others=_others(lang, chat),
     )
@@ -101,8 +106,12 @@ def _menu(lang: str, chat: Chat, page: str) -> InlineKeyboardMarkup:
             for d in DIGEST_PRESETS
         ]
         rows = [times[i : i + 3] for i in range(0, len(times), 3)]
+        with_map = _button(
+            t(lang, "settings.digest_map_toggle", mark="✅" if chat.digest_map else "▫️"),
+            DigestMap(not chat.digest_map),
+        )
         off = [_button(t(lang, "settings.off"), DigestTime(None))]
-        return InlineKeyboardMarkup([*rows, off, back])
+        return InlineKeyboardMarkup([*rows, off, [with_map], back])
     if page == "lang":
         langs = [_button(t(lang, f"language.{code}"), Language(code)) for code in LANGUAGES]
         return InlineKeyboardMarkup([langs, back])
@@ -142,6 +151,7 @@ def _offered() -> frozenset[str]:
     taps += [QuietHours(s, e) for s, e in QUIET_PRESETS] + [QuietHours(None, None)]
     taps += [DigestTime.of(d) for d in (*DIGEST_PRESETS, None)]
     taps += [ThreatsInQuiet(flag) for flag in (False, True)]
+    taps += [DigestMap(flag) for flag in (False, True)]
     taps += [OtherAreas(flag) for flag in (False, True)]
     taps += [Language(code) for code in LANGUAGES]
     return frozenset(tap.pack() for tap in taps)
@@ -159,6 +169,8 @@ def _change(action: CallbackData) -> tuple[dict[str, Any], str]:
             return {"digest_time": action.hhmm}, "main"
         case ThreatsInQuiet(silent=silent):  # quiet hours silence threats to own places too
             return {"quiet_all": silent}, "quiet"
+        case DigestMap(with_map=with_map):  # the daily digest carries the map of its 24 hours
+            return {"digest_map": with_map}, "digest"
         case OtherAreas(marked=marked):  # a town-subscribed chat: other raions marked or not
             return {"other_areas": marked}, "main"
         case Language(code=code):

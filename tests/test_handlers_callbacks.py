@@ -30,6 +30,7 @@ VALID: dict[type[cb.CallbackData], st.SearchStrategy[cb.CallbackData]] = {
     cb.ThreatsInQuiet: st.builds(cb.ThreatsInQuiet, st.booleans()),
     cb.OtherAreas: st.builds(cb.OtherAreas, st.booleans()),
     cb.DigestTime: st.sampled_from([*cb.DIGEST_PRESETS, None]).map(cb.DigestTime.of),
+    cb.DigestMap: st.builds(cb.DigestMap, st.booleans()),
     cb.Language: st.builds(cb.Language, st.sampled_from(LANGUAGES)),
     cb.Stop: st.builds(cb.Stop, st.sampled_from(["yes", "no"])),
     cb.Broadcast: st.builds(

@@ -145,6 +145,7 @@ FORGED = [
     "digest:25:99<b>",
     "digest:421",
     "threats:2",
+    "digestmap:yes",
     "others:",
     "lang:ru",
     "set:nowhere",
@@ -163,6 +164,7 @@ OLD = {
     "set:q:1320-420": "/settings",
     "set:d:09:00": "/settings",
     "set:qa:1": "/settings",
+    "set:dm:1": "/settings",
     "set:o:0": "/settings",
     "set:l:en": "/settings",
     "adm:bc:0a1b2c3d:ok": "/admin",
@@ -247,7 +249,7 @@ def test_every_offered_settings_button_is_accepted(lang: str) -> None:
     for topics, flags in ((0, False), (ALL_TOPICS_MASK, True)):
         for digest in (None, *DIGEST_PRESETS):
             chat = Chat(id=1, type="private", language=lang, topics=topics, digest_time=digest)
-            chat.quiet_all = chat.other_areas = flags
+            chat.quiet_all = chat.other_areas = chat.digest_map = flags
             for page in PAGES:
                 markup = _menu(lang, chat, page)
                 shown |= {str(b.callback_data) for row in markup.inline_keyboard for b in row}
