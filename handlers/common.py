@@ -18,12 +18,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import chats
+from bot.geo.resolution import MAX_QUERY
 from bot.html_split import split_html
 from bot.i18n import language_of, t
 from bot.overview import sorted_regions
 from handlers.callbacks import CallbackData, RegionTap, outdated_command
 from handlers.context import SitrepContext
-from handlers.resolve import MAX_QUERY
 
 C = TypeVar("C", bound=CallbackData)
 ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})

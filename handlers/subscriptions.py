@@ -7,6 +7,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import chats
+from bot.geo.resolution import Option, Resolution, resolve_off_loop
 from bot.i18n import language_of, t
 from handlers import towns
 from handlers.callbacks import RegionTap, Subscribe, Unsubscribe
@@ -22,7 +23,6 @@ from handlers.common import (
     tapped,
 )
 from handlers.context import SitrepContext
-from handlers.resolve import Option, Resolution, resolve_off_loop
 
 KYIV_PAIR = {"UA-30": "UA-32", "UA-32": "UA-30"}
 

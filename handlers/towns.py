@@ -16,12 +16,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import chats
 from bot.geo.gazetteer import LEVEL_RANK, Place, load
 from bot.geo.lookup import lookup
+from bot.geo.resolution import Option, resolve_off_loop
 from bot.i18n import t
 from bot.overview import place_name
 from handlers.callbacks import CallbackData, FollowTown, Subscribe
 from handlers.common import ADMIN_STATUSES, ChatInfo, allowed_tap, chat_info, edit, reply, tapped
 from handlers.context import SitrepContext
-from handlers.resolve import Option, resolve_off_loop
 
 TOWN_LEVELS: Final = frozenset({"city", "selyshche", "village", "hromada", "raion"})
 

@@ -26,7 +26,7 @@ from storage.crud import media as crud_media
 from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 from storage.models import Event, LiveMessage, Media, Post
-from tests.test_alerting_delivery import post, running, settle
+from tests.support.delivery import post, running, settle
 
 NIGHT = datetime(2026, 11, 24, 0, 14, tzinfo=UTC)  # 02:14 in Kyiv
 MORNING = datetime(2026, 11, 24, 5, 30, tzinfo=UTC)  # 07:30 in Kyiv

@@ -16,7 +16,7 @@ from bot.maps.outlines import placed
 from bot.maps.render import ALERT, HEIGHT, WIDTH, map_box
 from handlers.callbacks import DigestMap, DigestTime, SettingsPage
 from handlers.digests import JOB_NAME, TASKS_KEY
-from tests.test_handlers_kit import NOW, running_bot
+from tests.support.kit import NOW, running_bot
 
 ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."
 END_74 = "🟢 09:31 Відбій тривоги в Чернігівська область."

@@ -21,7 +21,7 @@ from handlers.callbacks import (
     ToggleTopic,
     Unsubscribe,
 )
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 501
 GROUP = -100777

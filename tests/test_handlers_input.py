@@ -15,7 +15,7 @@ from handlers.settings import DIGEST_PRESETS, OFFERED, PAGES, _menu
 from storage import crud
 from storage.db import session_scope
 from storage.models import ALL_TOPICS_MASK, Chat
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 501
 OTHER = 502

@@ -28,7 +28,7 @@ from bot.maps.render import (
 )
 from bot.standins.botapi_state import SentMessage
 from handlers.callbacks import ShowHistory
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 701
 ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."

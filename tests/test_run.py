@@ -16,7 +16,7 @@ import httpx
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
 
-SITREP = [sys.executable, "-m", "handlers.cli"]
+SITREP = [sys.executable, "-m", "sitrep.cli"]
 
 
 def _free_port() -> int:

@@ -30,7 +30,7 @@ from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
 from handlers.context import SERVICES
-from handlers.runtime import build_runtime, serve
+from sitrep.runtime import build_runtime, serve
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Chat
