@@ -16,34 +16,32 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any, Final
-from zoneinfo import ZoneInfo
+from typing import Final, cast
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, JobQueue
 
-from bot.i18n import catalog, language_of, t
-from bot.latest import fmt_num, fmt_time, is_stale
-from handlers.common import db, edit, reply, svc, tz
+from bot import chats
+from bot.admin_report import admin_report
+from bot.i18n import language_of, t
+from bot.latest import fmt_num
+from handlers.callbacks import Broadcast
+from handlers.common import edit, reply, tapped
+from handlers.context import SitrepContext
 from storage import crud
 from storage.crud import broadcasts as crud_broadcasts
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
-from storage.crud.admin import SourceRow
 from storage.crud.events import EventData
 from storage.db import database_unavailable
 
 logger = logging.getLogger(__name__)
 
-CB: Final = "adm"  # adm:bc:<token>:ok|no
-CB_PATTERN: Final = rf"^{CB}:bc:[0-9a-f]{{8}}:(ok|no)$"
 PENDING: Final = "admin_broadcast"  # chat_data key: {"token", "text"}
 PSEUDO_CHANNEL: Final = "sitrep_admin"
 KIND: Final = "broadcast"
-ERROR_SHOWN: Final = 80
 PROGRESS_EVERY_S = 2.0  # tests shorten it
 PROGRESS_FOR: Final = timedelta(hours=1)  # report whatever stands after this long
 REPORT_LEASE: Final = timedelta(minutes=2)  # a claim older than this: its sender died
@@ -52,97 +50,22 @@ REPORTS_FAILING: Final = "admin_reports_failing"  # bot_data: the last round met
 REPORTS_TOLD: Final = "admin_reports_told"  # bot_data: sent, not yet recorded (a DB blip)
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _is_admin(update: Update, context: SitrepContext) -> bool:
     user, chat = update.effective_user, update.effective_chat
-    admins = svc(context).settings.admin_ids
+    admins = context.services.settings.admin_ids
     return user is not None and chat is not None and chat.type == "private" and user.id in admins
 
 
-def _lang_of(session: Session, chat_id: int) -> str | None:
-    chat = crud.get_chat(session, chat_id)
-    return chat.language if chat is not None else None
-
-
-async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def _lang(update: Update, context: SitrepContext) -> str:
     """The chat's language if known, else the sender's; never registers the chat."""
     chat, user = update.effective_chat, update.effective_user
     known = None
     if chat is not None:
-        known = await db(context, partial(_lang_of, chat_id=chat.id), readonly=True)
+        known = await context.read(chats.stored_language, chat.id)
     return known or language_of(user.language_code if user else None)
 
 
-# ---- report ------------------------------------------------------------------------------
-
-
-def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> str:
-    def when(at: datetime | None) -> str:
-        return fmt_time(lang, at, now, zone) if at is not None else t(lang, "admin.never")
-
-    values: dict[str, Any] = {
-        "channel": html.escape(row.username),
-        "polled": when(row.last_poll_at),
-        "post": when(row.last_post_at),
-        "stale": t(lang, "admin.stale") if is_stale(row, now) else "",
-    }
-    if row.last_poll_at is None:
-        return t(lang, "admin.source_never", channel=values["channel"], stale=values["stale"])
-    if row.last_poll_ok is False:
-        error = (row.last_error or "?").replace("\n", " ")
-        short = error if len(error) <= ERROR_SHOWN else error[: ERROR_SHOWN - 1] + "…"
-        return t(
-            lang, "admin.source_error", errors=row.consecutive_errors, error=html.escape(short),
-            **values,
-        )  # fmt: skip
-    return t(lang, "admin.source_ok", **values)
-
-
-def _untrusted_lines(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> list[str]:
-    rows = crud.untrusted_sources(session, exclude=(PSEUDO_CHANNEL,))
-    if not rows:
-        return []
-    lines = ["", t(lang, "admin.untrusted", n=len(rows))]
-    for row in rows:
-        why = "admin.why_unconfirmed" if row.enabled else "admin.why_unregistered"
-        post = fmt_time(lang, row.last_post_at, now, zone) if row.last_post_at else "—"
-        lines.append(
-            t(
-                lang,
-                "admin.untrusted_item",
-                channel=html.escape(row.username),
-                why=t(lang, why),
-                posts=fmt_num(lang, row.posts),
-                post=post,
-            )
-        )
-    return lines
-
-
-def _report(session: Session, lang: str, now: datetime, zone: ZoneInfo) -> str:
-    sources = crud.sources_health(session)
-    lines = [t(lang, "admin.title", time=fmt_time(lang, now, now, zone)), ""]
-    lines.append(t(lang, "admin.sources", n=len(sources)))
-    lines += [_source_line(lang, s, now, zone) for s in sources] or [t(lang, "admin.no_sources")]
-    lines += _untrusted_lines(session, lang, now, zone)
-    totals = crud.chat_totals(session)
-    lines += ["", t(lang, "admin.subscribers", active=fmt_num(lang, totals.active),
-                    groups=fmt_num(lang, totals.groups))]  # fmt: skip
-    regions = crud.subscribers_by_region(session)
-    lines += [
-        t(
-            lang,
-            "admin.region",
-            region=html.escape(catalog(lang).get(f"region.{r}", r)),
-            n=fmt_num(lang, n),
-        )
-        for r, n in regions
-    ] or [t(lang, "admin.no_subscribers")]
-    counts = {k: fmt_num(lang, v) for k, v in crud.outbox_counts(session).items()}
-    lines += ["", t(lang, "admin.outbox", **counts)]
-    return "\n".join(lines)
-
-
-async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def admin(update: Update, context: SitrepContext) -> None:
     """/admin [broadcast <text>]: the report, or a broadcast preview; admins only."""
     lang = await _lang(update, context)
     if not _is_admin(update, context):
@@ -151,8 +74,8 @@ async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if context.args and context.args[0].lower() == "broadcast":
         await _preview(update, context, lang)
         return
-    now = svc(context).clock()
-    text = await db(context, partial(_report, lang=lang, now=now, zone=tz(context)), readonly=True)
+    now, zone = context.clock(), context.tz
+    text = await context.read(admin_report, lang, now, zone, exclude=(PSEUDO_CHANNEL,))
     await reply(update, text)
 
 
@@ -166,19 +89,19 @@ def _broadcast_text(update: Update) -> str:
     return parts[2].strip() if len(parts) > 2 else ""
 
 
-async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
+async def _preview(update: Update, context: SitrepContext, lang: str) -> None:
     text = _broadcast_text(update)
     if not text or context.chat_data is None:
         await reply(update, t(lang, "admin.bc_usage"))
         return
     token = secrets.token_hex(4)
     context.chat_data[PENDING] = {"token": token, "text": text}  # a newer preview voids older
-    n = await db(context, crud.active_chat_count, readonly=True)
+    n = await context.read(crud.active_chat_count)
     buttons = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t(lang, "admin.bc_confirm"), callback_data=f"{CB}:bc:{token}:ok"),
-                InlineKeyboardButton(t(lang, "admin.bc_cancel"), callback_data=f"{CB}:bc:{token}:no"),
+                InlineKeyboardButton(t(lang, "admin.bc_confirm"), callback_data=Broadcast(token, send=True).pack()),
+                InlineKeyboardButton(t(lang, "admin.bc_cancel"), callback_data=Broadcast(token, send=False).pack()),
             ]
         ]
     )  # fmt: skip
@@ -218,28 +141,25 @@ def _stage(session: Session, text: str, now: datetime, admin_chat: int, lang: st
     return Staged(event.id, total)
 
 
-async def broadcast_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_tap(update: Update, context: SitrepContext) -> None:
     """Confirm or Cancel under a preview; only the current preview's buttons, only admins."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     lang = await _lang(update, context)
-    token, choice = query.data.split(":")[2:]
+    tap = tapped(update, Broadcast)
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
-    if not _is_admin(update, context) or pending is None or pending["token"] != token:
+    if not _is_admin(update, context) or pending is None or pending["token"] != tap.token:
         await query.answer(t(lang, "admin.bc_stale"), show_alert=True)
         return
     assert context.chat_data is not None
     del context.chat_data[PENDING]  # before anything is awaited: a second tap finds nothing
     await query.answer()
-    if choice == "no":
+    if not tap.send:
         await edit(query, t(lang, "admin.bc_cancelled"))
         return
-    now = svc(context).clock()
-    stage = partial(
-        _stage, text=pending["text"], now=now, admin_chat=update.effective_chat.id, lang=lang
-    )
-    staged = await db(context, stage)
-    svc(context).pipeline.sink.wake()
+    admin_chat = update.effective_chat.id
+    staged = await context.write(_stage, pending["text"], context.clock(), admin_chat, lang)
+    context.services.pipeline.sink.wake()
     await edit(query, t(lang, "admin.bc_queued", n=fmt_num(lang, staged.chats)))
 
 
@@ -249,8 +169,9 @@ async def broadcast_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def schedule_reports(app: Application) -> None:  # type: ignore[type-arg]
     """One job for every broadcast, past or future: it reads the broadcasts table, so a report
     still due after a restart goes out from the new process."""
-    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
-    app.job_queue.run_repeating(
+    jobs = cast("JobQueue[SitrepContext] | None", app.job_queue)  # PTB leaves it generic
+    assert jobs is not None, "install python-telegram-bot[job-queue]"
+    jobs.run_repeating(
         broadcast_reports, interval=PROGRESS_EVERY_S, first=PROGRESS_EVERY_S, name=REPORTS_JOB
     )
 
@@ -261,16 +182,17 @@ def _report_text(report: crud_broadcasts.Report) -> str:
              total=fmt_num(lang, report.total), failed=fmt_num(lang, report.failed))  # fmt: skip
 
 
-async def broadcast_reports(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_reports(context: SitrepContext) -> None:
     """JobQueue: report every broadcast whose outbox rows are all final (or that waited
     :data:`PROGRESS_FOR`) to the admin who sent it — claimed first, so exactly one sender."""
-    now = svc(context).clock()
+    now = context.clock()
     lease_before = now - REPORT_LEASE
-    due = partial(
-        crud_broadcasts.due_reports, give_up_before=now - PROGRESS_FOR, lease_before=lease_before
-    )
     try:
-        reports = await db(context, due, readonly=True)
+        reports = await context.read(
+            crud_broadcasts.due_reports,
+            give_up_before=now - PROGRESS_FOR,
+            lease_before=lease_before,
+        )
     except Exception as err:
         if not database_unavailable(err):
             raise
@@ -281,10 +203,10 @@ async def broadcast_reports(context: ContextTypes.DEFAULT_TYPE) -> None:
     context.bot_data[REPORTS_FAILING] = False
     told: set[int] = context.bot_data.setdefault(REPORTS_TOLD, set())
     for report in reports:
-        claim = partial(
-            crud_broadcasts.claim_report, broadcast_id=report.id, lease_before=lease_before, now=now
+        claimed = await context.write(
+            crud_broadcasts.claim_report, report.id, lease_before=lease_before, now=now
         )
-        if not await db(context, claim):
+        if not claimed:
             continue
         if report.id not in told:  # else sent already; only the record of it failed
             try:
@@ -297,10 +219,10 @@ async def broadcast_reports(context: ContextTypes.DEFAULT_TYPE) -> None:
                 logger.warning(
                     "admin.report_failed", extra={"broadcast": report.id, "error": str(err)}
                 )
-                await db(context, partial(crud_broadcasts.release_report, broadcast_id=report.id))
+                await context.write(crud_broadcasts.release_report, report.id)
                 continue
             told.add(report.id)
-        await db(context, partial(crud_broadcasts.finish_report, report=report, now=now))
+        await context.write(crud_broadcasts.finish_report, report, now=now)
         told.discard(report.id)
         logger.info(
             "admin.broadcast_reported",

@@ -17,9 +17,9 @@ from typing import Final
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.i18n import language_of, t
+from handlers.context import SitrepContext
 from storage.db import database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ NOTICED_KEY: Final = "db_outage_noticed"  # bot_data: chat id → monotonic time
 MAX_TRACKED: Final = 10_000
 
 
-def _due(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
+def _due(context: SitrepContext, chat_id: int) -> bool:
     """Whether this chat may be told again; remembers that it is told now."""
     noticed: dict[int, float] = context.bot_data.setdefault(NOTICED_KEY, {})
     now = time.monotonic()
@@ -68,7 +68,7 @@ async def _tell(update: Update, text: str) -> None:
         await update.effective_chat.send_message(text)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: SitrepContext) -> None:
     """PTB's error handler for every update and job."""
     err = context.error
     if err is None or not database_unavailable(err):

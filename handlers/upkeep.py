@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Final
+from typing import Final, cast
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, JobQueue
 
 from bot.prune import Pruner
-from bot.services import services
-from handlers.common import svc
+from bot.services import Services
+from handlers.context import SERVICES, SitrepContext
 from storage.db import database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -24,11 +24,11 @@ FIRST_AFTER: Final = timedelta(minutes=1)  # shortly after the start, once it ha
 EVERY: Final = timedelta(days=1)
 
 
-async def prune_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    pruner = svc(context).extra[PRUNER_KEY]
+async def prune_tick(context: SitrepContext) -> None:
+    pruner = context.services.extra[PRUNER_KEY]
     assert isinstance(pruner, Pruner)
     try:
-        await pruner.run(svc(context).clock())
+        await pruner.run(context.clock())
     except Exception as err:
         if not database_unavailable(err):
             raise
@@ -37,7 +37,8 @@ async def prune_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def schedule_pruning(app: Application) -> None:  # type: ignore[type-arg]
     """The pruner (retention from the settings, counts in the pipeline's metrics) and its job."""
-    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
-    found = services(app.bot_data)
+    jobs = cast("JobQueue[SitrepContext] | None", app.job_queue)  # PTB leaves it generic
+    assert jobs is not None, "install python-telegram-bot[job-queue]"
+    found: Services = app.bot_data[SERVICES]
     found.extra[PRUNER_KEY] = Pruner(found.engine, found.settings, found.pipeline.metrics)
-    app.job_queue.run_repeating(prune_tick, interval=EVERY, first=FIRST_AFTER, name=JOB_NAME)
+    jobs.run_repeating(prune_tick, interval=EVERY, first=FIRST_AFTER, name=JOB_NAME)
