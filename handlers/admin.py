@@ -19,12 +19,11 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import JobQueue
 
-from bot import chats
 from bot.admin_report import admin_report
-from bot.i18n import language_of, t
+from bot.i18n import t
 from bot.latest import fmt_num
 from handlers.callbacks import Broadcast
-from handlers.common import edit, reply, tapped
+from handlers.common import edit, read_language, reply, tapped
 from handlers.context import SitrepContext
 from storage import crud
 from storage.crud import live as crud_live
@@ -44,18 +43,9 @@ def _is_admin(update: Update, context: SitrepContext) -> bool:
     return user is not None and chat is not None and chat.type == "private" and user.id in admins
 
 
-async def _lang(update: Update, context: SitrepContext) -> str:
-    """The chat's language if known, else the sender's; never registers the chat."""
-    chat, user = update.effective_chat, update.effective_user
-    known = None
-    if chat is not None:
-        known = await context.read(chats.stored_language, chat.id)
-    return known or language_of(user.language_code if user else None)
-
-
 async def admin(update: Update, context: SitrepContext) -> None:
     """/admin [broadcast <text>]: the report, or a broadcast preview; admins only."""
-    lang = await _lang(update, context)
+    lang = await read_language(update, context, inactive_too=True)
     if not _is_admin(update, context):
         await reply(update, t(lang, "admin.unknown"))
         return
@@ -130,7 +120,7 @@ async def broadcast_tap(update: Update, context: SitrepContext) -> None:
     """Confirm or Cancel under a preview; only the current preview's buttons, only admins."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    lang = await _lang(update, context)
+    lang = await read_language(update, context, inactive_too=True)
     tap = tapped(update, Broadcast)
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     if not _is_admin(update, context) or pending is None or pending["token"] != tap.token:
