@@ -7,7 +7,7 @@ handlers reach it through :func:`services`. Nothing here is a module-level globa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,6 @@ class Services:
     engine: Engine
     pipeline: Pipeline
     clock: Callable[[], datetime] = utcnow
-    extra: dict[str, Any] = field(default_factory=dict)  # alerting, digests… register here
 
 
 def services(bot_data: dict[str, Any]) -> Services:

@@ -25,10 +25,6 @@ from bot.i18n import catalog, language_of, t
 from bot.latest import fmt_num, fmt_time, is_stale
 from handlers.common import db, edit, reply, svc, tz
 from storage import crud
-from storage.crud import live as crud_live
-from storage.crud import outbox as crud_outbox
-from storage.crud.admin import SourceRow
-from storage.crud.events import EventData
 
 CB: Final = "adm"  # adm:bc:<token>:ok|no
 CB_PATTERN: Final = rf"^{CB}:bc:[0-9a-f]{{8}}:(ok|no)$"
@@ -63,7 +59,7 @@ async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 # ---- report ------------------------------------------------------------------------------
 
 
-def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> str:
+def _source_line(lang: str, row: crud.SourceRow, now: datetime, zone: ZoneInfo) -> str:
     def when(at: datetime | None) -> str:
         return fmt_time(lang, at, now, zone) if at is not None else t(lang, "admin.never")
 
@@ -192,15 +188,15 @@ def _stage(session: Session, text: str, now: datetime) -> Staged:
         session, channel_id=channel.id, message_id=message_id, text=text, published_at=now, now=now
     )
     assert post.id is not None
-    data = EventData(KIND, [], summary=text[:200])
+    data = crud.EventData(KIND, [], summary=text[:200])
     [event] = crud.replace_events_for_post(session, post.id, [data], now=now).created
-    happening = crud_live.add_happening(session, KIND, "UA", now, ended_at=now, now=now)
+    happening = crud.add_happening(session, KIND, "UA", now, ended_at=now, now=now)
     assert event.id is not None and happening.id is not None
     chats = crud.active_chats(session)
     texts = {lang: t(lang, "admin.bc_message", text=html.escape(text)) for _, lang in chats}
-    live = crud_live.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
+    live = crud.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
     rows = [(event.id, chat_id, live_id, 1) for chat_id, live_id in live.items()]
-    return Staged(event.id, crud_outbox.enqueue_live(session, rows, now=now))
+    return Staged(event.id, crud.enqueue_live(session, rows, now=now))
 
 
 async def broadcast_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

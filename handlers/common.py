@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.geo.resolution import MAX_QUERY
 from bot.html_split import split_html
 from bot.i18n import language_of, t
@@ -85,7 +85,7 @@ async def chat_info(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatI
     user = update.effective_user
     assert chat is not None
     user_lang = language_of(user.language_code if user else None)
-    chat_type = chat.type if chat.type in ("private", "group", "supergroup", "channel") else "group"
+    chat_type = crud.chat_type_of(chat.type)
     # A read first: most commands come from known chats, and SQLite has a single writer.
     lang = await db(context, partial(_known_language, chat_id=chat.id), readonly=True)
     if lang is None:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.i18n import t
 from bot.latest import alert_line, fmt_num, fmt_time, latest_summary, stale_line, staleness
 from handlers import towns

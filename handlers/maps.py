@@ -34,7 +34,6 @@ from handlers.common import (
 )
 from handlers.subscriptions import region_or_ask
 from storage import crud
-from storage.crud.places import followed_places
 
 HISTORY = "his"  # his:UA-74 → /history for that region
 
@@ -44,7 +43,7 @@ def _map_inputs(
 ) -> tuple[MapState, list[str], list[Town]]:
     towns = [
         (p.region, p.name_en if lang == "en" else p.name_uk)
-        for p in followed_places(session, chat_id)
+        for p in crud.followed_places(session, chat_id)
     ]
     mine = known_regions(crud.subscriptions_of(session, chat_id))
     return load_state(session, now), mine, towns

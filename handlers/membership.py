@@ -38,7 +38,7 @@ async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await db(context, partial(_deactivate, chat_id=chat.id))
         return
     if new in PRESENT and old in GONE:
-        chat_type = chat.type if chat.type in ("private", "group", "supergroup") else "channel"
+        chat_type = crud.chat_type_of(chat.type)
         lang = language_of(change.from_user.language_code if change.from_user else None)
         lang = await db(
             context, partial(_activate, chat_id=chat.id, chat_type=chat_type, lang=lang)

@@ -65,7 +65,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
     user_lang = language_of(user.language_code if user else None)
-    chat_type = chat.type if chat.type in ("private", "group", "supergroup") else "group"
+    chat_type = crud.chat_type_of(chat.type)
     lang, mine = await db(
         context, partial(_register, chat_id=chat.id, chat_type=chat_type, lang=user_lang)
     )

@@ -17,13 +17,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.alerting.areas import followed
+from bot.geo import lookup
 from bot.geo.gazetteer import LEVEL_RANK, Place, load
-from bot.geo.lookup import lookup
 from bot.geo.resolution import Option, resolve_off_loop
 from bot.i18n import t
 from handlers.common import ADMIN_STATUSES, ChatInfo, allowed_tap, chat_info, db, edit, reply
 from storage import crud
-from storage.crud.places import FollowedPlace, follow_place, unfollow_region_places
 
 TOWN: Final = "twn"  # twn:<KATOTTG code> → follow that town
 TOWN_LEVELS: Final = frozenset({"city", "selyshche", "village", "hromada", "raion"})
@@ -51,25 +50,25 @@ def place_by_key(key: str) -> Place | None:
 def subscribe_town(session: Session, chat_id: int, place: Place) -> list[str]:
     """Subscribe the town's oblast and follow the town; the chat's regions after."""
     crud.subscribe(session, chat_id, place.region)
-    follow_place(session, chat_id, followed(place))
+    crud.follow_place(session, chat_id, followed(place))
     return crud.subscriptions_of(session, chat_id)
 
 
 def subscribe_whole(session: Session, chat_id: int, region: str) -> list[str]:
     """Subscribe the region and follow it whole (no town filter)."""
     crud.subscribe(session, chat_id, region)
-    unfollow_region_places(session, chat_id, region)
+    crud.unfollow_region_places(session, chat_id, region)
     return crud.subscriptions_of(session, chat_id)
 
 
-def towns_by_region(session: Session, chat_id: int) -> dict[str, list[FollowedPlace]]:
-    out: dict[str, list[FollowedPlace]] = {}
+def towns_by_region(session: Session, chat_id: int) -> dict[str, list[crud.FollowedPlace]]:
+    out: dict[str, list[crud.FollowedPlace]] = {}
     for place in crud.places.followed_places(session, chat_id):
         out.setdefault(place.region, []).append(place)
     return out
 
 
-def place_name(place: Place | FollowedPlace, lang: str) -> str:
+def place_name(place: Place | crud.FollowedPlace, lang: str) -> str:
     return place.name_en if lang == "en" and place.name_en else place.name_uk
 
 
