@@ -347,4 +347,3 @@ def record_delivered(
             .values(sent_text=bindparam("b_text"), telegram_message_id=bindparam("b_mid")),
             [{"b_id": d.live_id, "b_text": d.text, "b_mid": d.telegram_message_id} for d in lives],
         )
-

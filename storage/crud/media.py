@@ -61,4 +61,3 @@ def prune_media(session: Session, older_than: datetime) -> int:
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0))
-
