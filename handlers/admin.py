@@ -26,9 +26,6 @@ from handlers.callbacks import Broadcast
 from handlers.common import edit, read_language, reply, tapped
 from handlers.context import SitrepContext
 from storage import crud
-from storage.crud import live as crud_live
-from storage.crud import outbox as crud_outbox
-from storage.crud.events import EventData
 
 PENDING: Final = "admin_broadcast"  # chat_data key: {"token", "text"}
 PSEUDO_CHANNEL: Final = "sitrep_admin"
@@ -105,15 +102,15 @@ def _stage(session: Session, text: str, now: datetime) -> Staged:
         session, channel_id=channel.id, message_id=message_id, text=text, published_at=now, now=now
     )
     assert post.id is not None
-    data = EventData(KIND, [], summary=text[:200])
+    data = crud.EventData(KIND, [], summary=text[:200])
     [event] = crud.replace_events_for_post(session, post.id, [data], now=now).created
-    happening = crud_live.add_happening(session, KIND, "UA", now, ended_at=now, now=now)
+    happening = crud.add_happening(session, KIND, "UA", now, ended_at=now, now=now)
     assert event.id is not None and happening.id is not None
     chats = crud.active_chats(session)
     texts = {lang: t(lang, "admin.bc_message", text=html.escape(text)) for _, lang in chats}
-    live = crud_live.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
+    live = crud.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
     rows = [(event.id, chat_id, live_id, 1) for chat_id, live_id in live.items()]
-    return Staged(event.id, crud_outbox.enqueue_live(session, rows, now=now))
+    return Staged(event.id, crud.enqueue_live(session, rows, now=now))
 
 
 async def broadcast_tap(update: Update, context: SitrepContext) -> None:

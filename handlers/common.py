@@ -24,6 +24,7 @@ from bot.i18n import language_of, t
 from bot.overview import sorted_regions
 from handlers.callbacks import CallbackData, RegionTap, outdated_command
 from handlers.context import SitrepContext
+from storage import crud
 
 C = TypeVar("C", bound=CallbackData)
 ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
@@ -42,7 +43,7 @@ async def chat_info(update: Update, context: SitrepContext) -> ChatInfo:
     user = update.effective_user
     assert chat is not None
     user_lang = language_of(user.language_code if user else None)
-    chat_type = chat.type if chat.type in ("private", "group", "supergroup", "channel") else "group"
+    chat_type = crud.chat_type_of(chat.type)
     # A read first: most commands come from known chats, and SQLite has a single writer.
     lang = await context.read(chats.active_language, chat.id)
     if lang is None:

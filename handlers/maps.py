@@ -24,7 +24,7 @@ from handlers.callbacks import ShowHistory
 from handlers.common import answered_region_tap, chat_info, region_keyboard, reply
 from handlers.context import SitrepContext
 from handlers.subscriptions import asked_region
-from storage.crud.places import followed_places
+from storage import crud
 
 
 def _map_inputs(
@@ -32,7 +32,7 @@ def _map_inputs(
 ) -> tuple[MapState, list[str], list[Town]]:
     towns = [
         (p.region, p.name_en if lang == "en" else p.name_uk)
-        for p in followed_places(session, chat_id)
+        for p in crud.followed_places(session, chat_id)
     ]
     return load_state(session, now), chats.regions_of(session, chat_id), towns
 

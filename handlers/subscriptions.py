@@ -21,6 +21,7 @@ from handlers.common import (
     reply,
 )
 from handlers.context import SitrepContext
+from storage import crud
 
 KYIV_PAIR = {"UA-30": "UA-32", "UA-32": "UA-30"}
 
@@ -34,7 +35,7 @@ async def start(update: Update, context: SitrepContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
     user_lang = language_of(user.language_code if user else None)
-    chat_type = chat.type if chat.type in ("private", "group", "supergroup") else "group"
+    chat_type = crud.chat_type_of(chat.type)
     lang, mine = await context.write(chats.start, chat.id, chat_type, user_lang)
     name = ", " + html.escape(user.first_name) if user and chat.type == "private" else ""
     if chat.type != "private" and not await towns.is_group_admin(update, context):

@@ -34,7 +34,7 @@ from bot.alerting.episodes import area_of as area_of
 from bot.alerting.episodes import merge as merge
 from bot.alerting.episodes import resolve as resolve
 from bot.alerting.render import REPORT_ORDER, AlertView, Change
-from storage.crud import live as crud_live
+from storage import crud
 from storage.models import Event, Happening
 from storage.types import as_utc
 
@@ -160,9 +160,7 @@ def same_incident(happening: Happening, report: Report) -> bool:
 def resolve_incident(session: Session, report: Report, now: datetime) -> Happening:
     """The incident ``report`` belongs to: the one its post already fed, else the latest
     one it is about, else a new one."""
-    candidates = crud_live.recent_incidents(
-        session, since=report.at - LOOKBACK, until=report.at + SLACK
-    )
+    candidates = crud.recent_incidents(session, since=report.at - LOOKBACK, until=report.at + SLACK)
     for happening in candidates:
         if report.tag in happening.sources:
             return happening
@@ -171,7 +169,7 @@ def resolve_incident(session: Session, report: Report, now: datetime) -> Happeni
             return happening
     primary = next((r for r in report.regions if r not in report.heading), report.regions[0])
     kind = THREAT if report.live else REPORT
-    return crud_live.add_happening(session, kind, primary, report.at, now=now)
+    return crud.add_happening(session, kind, primary, report.at, now=now)
 
 
 def merge_incident(happening: Happening, report: Report, now: datetime) -> None:

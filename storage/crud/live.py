@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, delete, func, or_, update
+from sqlalchemy import Table, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -347,32 +347,3 @@ def record_delivered(
             .values(sent_text=bindparam("b_text"), telegram_message_id=bindparam("b_mid")),
             [{"b_id": d.live_id, "b_text": d.text, "b_mid": d.telegram_message_id} for d in lives],
         )
-
-
-def prune_happenings(session: Session, older_than: datetime) -> int:
-    """Forget happenings (and their live messages) last updated before ``older_than``."""
-    result = session.execute(
-        delete(Happening).where(col(Happening.updated_at) < older_than),
-        execution_options={"synchronize_session": False},
-    )
-    return int(getattr(result, "rowcount", 0))
-
-
-__all__ = [
-    "Delivered",
-    "IncidentTarget",
-    "Job",
-    "LiveState",
-    "Target",
-    "add_happening",
-    "add_live",
-    "alert_targets",
-    "find_happening",
-    "incident_targets",
-    "jobs_for",
-    "live_states",
-    "prune_happenings",
-    "recent_incidents",
-    "record_delivered",
-    "set_live_texts",
-]
