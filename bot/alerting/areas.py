@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Final
 
-from bot.geo.gazetteer import Place, load
+from bot.geo import Place
+from bot.geo.gazetteer import load
 from storage import crud
 
 MINE: Final = "mine"
