@@ -19,17 +19,19 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from telegram import Bot
-from telegram.ext import Application, ApplicationBuilder, Updater
+from telegram.error import BadRequest
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.alerting import Dispatcher, DispatchStats, OutboxSink, RateLimits, make_bot
 from bot.alerting.policy import DeliveryPolicy
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.health import HealthServer
 from bot.latest import sources_verdict
 from bot.metrics import Metrics
@@ -192,7 +194,9 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
         on_exit(stack, "dispatch_bot.shutdown", rt.dispatch_bot.shutdown)
         await rt.dispatcher.start()
         on_exit(stack, "dispatcher.stop", rt.dispatcher.stop)
-        await stack.enter_async_context(running(rt.app, _fetch(rt.settings), fetch_stop_timeout=3))
+        await stack.enter_async_context(
+            running(rt.app, _fetch(rt.app, rt.settings), fetch_stop_timeout=3)
+        )
         await rt.sources.start()
         on_exit(stack, "sources.stop", rt.sources.stop, 3)
         if rt.alerts_api is not None:
@@ -208,24 +212,52 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
     logger.info("sitrep.stopped")
 
 
-def _fetch(s: Settings) -> Fetch:
-    """Long polling, or PTB's webhook server when ``SITREP_WEBHOOK_URL`` is set."""
-    if not s.webhook_url:
-        return polling(poll_interval=0.0, timeout=10)
-    token = s.bot_token.get_secret_value() if s.bot_token else ""
-    path = token.split(":")[-1]
-    url = s.webhook_url.rstrip("/") + "/" + path
+def _fetch(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> Fetch:
+    """Long polling, or Telegram's POSTs (:func:`start_webhook`) when ``SITREP_WEBHOOK_URL`` is
+    set."""
+    if s.webhook_url:
+        return lambda _updater: start_webhook(app, s)
+    return polling(poll_interval=0.0, timeout=10)
 
-    def webhook(updater: Updater) -> Awaitable[object]:
-        return updater.start_webhook(
-            listen="0.0.0.0",
+
+async def start_webhook(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> None:
+    """Serve Telegram's POSTs on ``SITREP_WEBHOOK_LISTEN:PORT`` at the URL's path.
+
+    Every instance may run this, leader or not: Telegram (or the reverse proxy in front) spreads
+    the POSTs, and any instance answers them. PTB calls setWebhook with the same URL, secret and
+    allowed updates on each start, which Telegram treats as a no-op; pending updates are kept
+    (Telegram redelivers what arrived while no instance answered). A POST without the secret
+    in ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and is never handled.
+
+    In webhook mode no instance polls, leader or not: getUpdates answers 409 while a webhook is
+    set, and PTB's ``start_polling`` deletes the webhook at start (every instance's updates).
+    """
+    assert app.updater is not None and s.webhook_url and s.webhook_secret
+    path = urlsplit(s.webhook_url).path or "/"
+    try:
+        await app.updater.start_webhook(
+            listen=s.webhook_listen,
             port=s.webhook_port,
             url_path=path,
-            webhook_url=url,
+            webhook_url=s.webhook_url,
+            secret_token=s.webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
         )
-
-    return webhook
+    except OSError as exc:
+        where = f"{s.webhook_listen}:{s.webhook_port}"
+        raise ConfigError(
+            f"configuration error: SITREP_WEBHOOK_PORT: cannot listen on {where}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    except BadRequest as exc:  # Telegram refused the URL (it cannot resolve or reach it)
+        raise ConfigError(
+            f"configuration error: SITREP_WEBHOOK_URL: refused by Telegram: {exc.message}"
+        ) from None
+    logger.info(
+        "sitrep.webhook",
+        extra={"url": s.webhook_url, "listen": s.webhook_listen, "port": s.webhook_port},
+    )
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

@@ -220,6 +220,18 @@ class BotApiControl(ABC):
     def webhook(self) -> JSON:
         return dict(self._control("webhook"))
 
+    def webhook_route(self, public: str, local: str | list[str]) -> None:
+        """Deliver webhook POSTs for ``public…`` to ``local…`` (the reverse proxy's part)."""
+        self._control("webhook_route", public=public, local=local)
+
+    def webhook_retries(self, attempts: int, backoff_s: list[float]) -> None:
+        """Try each webhook POST ``attempts`` times, pausing ``backoff_s[i]`` after failure i."""
+        self._control("webhook_retries", attempts=attempts, backoff_s=backoff_s)
+
+    def webhook_log(self) -> JSON:
+        """``{"attempts": [{update_id, status, error, time}], "given_up": [update_id]}``."""
+        return self._json("webhook_log")
+
     def commands(self) -> dict[str, list[JSON]]:
         return dict(self._control("commands"))
 

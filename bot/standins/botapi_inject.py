@@ -268,6 +268,28 @@ def webhook(st: BotState) -> JSON:
         return dict(st.webhook)
 
 
+def webhook_route(st: BotState, public: str, local: str | list[str]) -> None:
+    """Play the operator's reverse proxy: POSTs for ``public…`` go to ``local…`` (a list:
+    in turn, like a load balancer in front of several instances)."""
+    with st.lock:
+        st.webhook_routes[public] = [local] if isinstance(local, str) else list(local)
+
+
+def webhook_retries(st: BotState, attempts: int, backoff_s: list[float]) -> None:
+    """How often a webhook POST is tried before the update is given up, and the pauses."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    with st.lock:
+        st.webhook_retries = (attempts, [float(b) for b in backoff_s])
+
+
+def webhook_log(st: BotState) -> JSON:
+    """Delivery attempts (update_id, status, error, time) and the update ids given up."""
+    with st.lock:
+        return {"attempts": [dict(a) for a in st.webhook_log],
+                "given_up": list(st.webhook_given_up)}  # fmt: skip
+
+
 def commands(st: BotState) -> dict[str, list[JSON]]:
     with st.lock:
         return {k: list(v) for k, v in st.commands.items()}
@@ -333,8 +355,9 @@ CONTROL_OPS = {
     fn.__name__: fn
     for fn in (send_text, tap, channel_post, forward_from_channel, my_chat_member, push_update,
                block, kick, set_admins, set_member, set_limits, get_limits, sent, calls,
-               call_count, rate_limited, pending_updates, callback_answer, webhook, commands,
-               clear_records, outage, in_outage, flaky, faults)
+               call_count, rate_limited, pending_updates, callback_answer, webhook, webhook_route,
+               webhook_retries, webhook_log, commands, clear_records, outage, in_outage, flaky,
+               faults)
 }  # fmt: skip
 
 

@@ -192,6 +192,12 @@ class BotState:
         self.call_log: list[Call] = []
         self.rate_limited = 0
         self.webhook: JSON = {"url": ""}
+        self.webhook_routes: dict[str, list[str]] = {}  # public URL prefix -> local targets
+        self.webhook_turn = 0  # round robin over a route's targets
+        self.webhook_log: list[JSON] = []  # delivery attempts: update_id, status, error, time
+        self.webhook_given_up: list[int] = []  # update ids dropped after repeated failures
+        # attempts per update, then the pauses between them (see botapi_webhook)
+        self.webhook_retries: tuple[int, list[float]] = (8, [0.2, 0.5, 1, 2, 4, 8, 15])
         self.commands: dict[str, list[JSON]] = {}
         self.menu_buttons: dict[str, JSON] = {}
         self._global_bucket: _Bucket | None = None
@@ -345,7 +351,7 @@ class BotState:
             elif offset:
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
 
-    def _allowed(self, update: JSON) -> bool:
+    def allowed(self, update: JSON) -> bool:
         kind = next(k for k in update if k != "update_id")
         if self.allowed_updates:
             return kind in self.allowed_updates
@@ -381,7 +387,7 @@ class BotState:
             if generation != self.poll_generation:
                 raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
                                "sure that only one bot instance is running")  # fmt: skip
-            self.updates = [u for u in self.updates if self._allowed(u)]
+            self.updates = [u for u in self.updates if self.allowed(u)]
             return [dict(u) for u in self.updates[:limit]]
 
     # ---- records -------------------------------------------------------------------------
@@ -409,3 +415,5 @@ class BotState:
         with self.lock:
             self.call_log.clear()
             self.rate_limited = 0
+            self.webhook_log.clear()
+            self.webhook_given_up.clear()
