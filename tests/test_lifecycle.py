@@ -3,6 +3,7 @@ logged rather than swallowed, and a half-done start is undone."""
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
 from bot.config import Settings
+from bot.logs import JsonFormatter
 from bot.pipeline import Pipeline
 from bot.services import Services
 from bot.standins.botapi_server import BotApiStandin
@@ -47,6 +49,25 @@ async def test_a_failing_stop_step_is_logged_and_the_later_ones_still_run(
     assert _failures(caplog) == ["stop"]
     record = next(r for r in caplog.records if r.getMessage() == "lifecycle.stop_failed")
     assert "stop broke" in record.error  # type: ignore[attr-defined]
+
+
+async def test_the_failure_line_is_structured_and_never_shows_the_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    token = "123456:AAH-secret-half-of-the-token-0123456789"
+
+    async def refused() -> None:
+        raise RuntimeError(f"https://api.telegram.org/bot{token}/close answered 500")
+
+    with caplog.at_level(logging.ERROR, "handlers.lifecycle"):
+        async with AsyncExitStack() as stack:
+            on_exit(stack, "dispatch_bot.shutdown", refused)
+    record = next(r for r in caplog.records if r.getMessage() == "lifecycle.stop_failed")
+    line = JsonFormatter([token]).format(record)
+    assert token not in line and "secret-half" not in line
+    fields = json.loads(line)
+    assert fields["step"] == "dispatch_bot.shutdown" and fields["level"] == "error"
+    assert "<token>" in fields["error"]
 
 
 async def _app(tmp_path: Path, tg: BotApiStandin) -> Any:
