@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.alerting.render import COUNT_ORDER, fmt_int
+from bot.alerting.figures import damage_text, fmt_int
+from bot.alerting.render import COUNT_ORDER
 from bot.geo.regions import REGIONS
 from bot.i18n import t
 from storage.crud.summaries import (
@@ -214,6 +215,9 @@ def counts_text(lang: str, counts: dict[str, int]) -> str:
             parts.append(t(lang, "count.delay_minutes", d=fmt_duration(lang, n)))
         else:
             parts.append(t(lang, f"count.{key}", n=fmt_num(lang, n)))
+    damage = damage_text(counts, lang)  # "пошкоджено 7 будинків": a phrase, not a label
+    if damage:
+        parts.append(damage)
     return ", ".join(parts)
 
 

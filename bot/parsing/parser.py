@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from bot.parsing import counts as C
+from bot.parsing.damage import DAMAGE_VERB, damage_figures, new_damage
 from bot.parsing.events import KINDS, NATIONWIDE, Event, PlaceRef
 from bot.parsing.kinds import (
     NON_EVENT,
@@ -177,6 +178,7 @@ def parse(
     heading = headings(text, parts, effective, located) if live & MOVING and located else {}
     for kind, regs_to in heading.items():
         regions[kind] |= regs_to
+    numbers = C.train_numbers(body) if "train_delay" in found else ()
     events: list[Event] = []
     for kind in KINDS:
         if kind not in found:
@@ -196,6 +198,7 @@ def parse(
                 summary=summarise(kind, regs, counts, places),
                 live=kind in live,
                 heading=tuple(sorted(heading.get(kind, ()))),
+                train_numbers=numbers if kind == "train_delay" else (),
             )
         )
     return events
@@ -369,11 +372,13 @@ def _count(
 ) -> C.Tally:
     tally = C.new_tally()
     figures = C.new_figures()
+    damage = new_damage()
     headlines = [_is_headline(text, c) for c in parts]
     skip_headlines = not all(headlines)
     previous: set[str] = set()
     armed = bool(found & C.WEAPON_KINDS)
     hurt = "casualties" in found
+    damaged = "damage" in found
     carry: str | None = None  # the verb of a header line ("збито/подавлено:") for its list
     for clause, kinds, headline in zip(parts, per_clause, headlines, strict=True):
         if headline and skip_headlines:
@@ -384,13 +389,20 @@ def _count(
         previous = effective
         if not effective:
             continue  # a dateline before the first trigger states no figures
-        if not (armed or hurt or effective & _POWER):
+        if not (armed or hurt or damaged or effective & _POWER):
             continue  # no figure rule reads this clause: make no tokens for it
-        if "casualties" not in kinds and not has_number(clause.text):
+        # A lone noun is a figure of damage ("пошкоджено адмінбудівлю"): no number needed.
+        wrecked = damaged and "damage" in kinds and DAMAGE_VERB.search(clause.text) is not None
+        counted = "casualties" in kinds or has_number(clause.text)
+        if not (counted or wrecked):
             continue
         if CUMULATIVE.search(clause.text):
             continue  # a war-long or weekly total is no figure of this event
         tokens = tokenize(body, clause.start, clause.end)  # only the clauses that are read
+        if wrecked:
+            damage_figures(tokens, damage)
+        if not counted:
+            continue
         if armed:
             C.attack_figures(tokens, figures, kinds, carry or "launched")
         if "casualties" in found:  # a follow-up's toll may sit in a clause of its own
@@ -400,6 +412,8 @@ def _count(
                 tokens, tally, restored="power_restored" in kinds, people="casualties" not in kinds
             )
     _attack_tally(figures, found & C.WEAPON_KINDS, tally)
+    for field, values in damage.items():
+        tally["damage"][field] = C.combine(values)
     if "train_delay" in found:
         delay = C.delay_minutes(body)
         if delay:

@@ -14,6 +14,7 @@ from storage.crud.channels import (
     list_channels,
     normalize_username,
     record_poll,
+    spelled_username,
     upsert_channel,
 )
 from storage.crud.chats import (
@@ -86,6 +87,7 @@ __all__ = [
     "replace_events_for_post",
     "requeue_stale_sending",
     "set_topics",
+    "spelled_username",
     "subscribe",
     "subscriptions_of",
     "topic_bit",
