@@ -64,6 +64,16 @@ def trains(text: str) -> tuple[str, ...]:
             "Russian shelling destroyed 4 homes and damaged 12 residential buildings.",
             {"houses_destroyed": 4, "houses": 12},
         ),
+        # a part of the total destroyed: "з них"
+        (
+            "У Малині пошкоджено 16 будинків, 3 з них зруйновано повністю.",
+            {"houses": 16, "houses_destroyed": 3},
+        ),
+        # homes without power are consumers, not damage
+        ("The strike damaged a substation in Zhytomyr, leaving 40,000 homes without power.", {}),
+        ("Пошкоджено підстанцію, без світла 600 будинків.", {}),
+        # a house of culture is a public building
+        ("Пошкоджено 2 будинки культури у Коростені.", {"buildings": 2}),
         # drones destroyed are no damage figure
         ("Знищено 9 безпілотників, пошкоджено 2 будинки.", {"houses": 2}),
     ],

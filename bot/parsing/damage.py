@@ -74,6 +74,10 @@ _BLOCK_MODIFIER = re.compile(
 )
 # An English "building" that is a house ("residential buildings", "private homes").
 _HOME_MODIFIER = re.compile(r"^(?:residential|private|family|country)")
+_INSTITUTION = re.compile(r"^(?:культури|творчості|престарілих|дитини|побуту|офіцерів|рад)$")
+# Homes without power are consumers, not damage ("50,000 homes without power", "без світла
+# 500 будинків"): a figure with such a word just before or after it is not counted here.
+_POWER = re.compile(r"^(?:без$|without$|знеструмл|відключ|обесточ|power$|світла$|electricity$)")
 # "транспортні засоби": the noun is only a vehicle with its adjective.
 _MEANS = re.compile(r"^засоб(?:и|ів|у)?$")
 _TRANSPORT = re.compile(r"^транспортн")
@@ -125,6 +129,9 @@ def _noun_at(tokens: list[Token], j: int) -> tuple[str, int] | None:
             return None
         field = _field(text, mods)
         if field is not None:
+            after = tokens[k + 1].text if k + 1 < len(tokens) else ""
+            if field == "houses" and _INSTITUTION.match(after):
+                field = "buildings"  # "будинок культури" is a public building
             return field, k
         if not _modifier(text):
             return None
@@ -187,7 +194,7 @@ def damage_figures(tokens: list[Token], figures: DamageFigures) -> None:
                 field, end = found
                 taken.add(end)
             state = _state(tokens, i, end, verbs)
-            if state is not None:
+            if state is not None and not _powerless(tokens, i, end):
                 figures[field + state].append(tok.value)
                 last = field
         elif i not in taken and _ONE.match(tok.text) and _lone(tokens, i):
@@ -198,10 +205,16 @@ def damage_figures(tokens: list[Token], figures: DamageFigures) -> None:
                 last = one
 
 
+def _powerless(tokens: list[Token], i: int, end: int) -> bool:
+    """Whether the figure at ``i`` (noun at ``end``) counts homes without power."""
+    near = tokens[max(0, i - 3) : i] + tokens[end + 1 : end + 4]
+    return any(_POWER.match(t.text) for t in near)
+
+
 def _elliptic(tokens: list[Token], i: int) -> bool:
     """A figure whose noun is left out, with its own damage verb next to it: "ще 15 –
     пошкоджено", "and 2 destroyed", "зруйновано ще 3"."""
-    for k in range(i + 1, min(i + 3, len(tokens))):
+    for k in range(i + 1, min(i + 5, len(tokens))):
         text = tokens[k].text
         if _verb(text) is not None:
             return True
@@ -218,7 +231,8 @@ _DASHES: Final = frozenset({"-", "–", "—"})
 _AUX: Final = frozenset(
     {"ще", "were", "was", "been", "have", "has", "had", "are", "is", "also", "more", "further",
      "також", "було", "були", "був", "була", "повністю", "частково", "зазнали", "зазнав",
-     "зазнала", "зазнало", "отримали", "отримав", "отримала", "fully", "partially", "badly"}
+     "зазнала", "зазнало", "отримали", "отримав", "отримала", "fully", "partially", "badly",
+     "з", "із", "них", "яких", "of", "them", "which"}
 )  # fmt: skip
 
 
