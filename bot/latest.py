@@ -236,7 +236,12 @@ def event_line(lang: str, row: EventRow, now: datetime, tz: ZoneInfo) -> str:
     label = t(lang, f"kind.{row.kind}")
     if row.region == "UA":
         label = t(lang, "latest.nationwide", label=label)
-    details = [d for d in (places_text(lang, row), counts_text(lang, row.counts)) if d]
+    trains = (
+        t(lang, "count.train_numbers", numbers=html.escape(", ".join(row.train_numbers[:8])))
+        if row.train_numbers
+        else ""
+    )
+    details = [d for d in (places_text(lang, row), trains, counts_text(lang, row.counts)) if d]
     return t(
         lang,
         "latest.event",

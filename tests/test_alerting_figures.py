@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.alerting import AlertView, render
+from bot.alerting.render import KYIV
+from bot.latest import latest_summary
 from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from storage import crud
@@ -154,6 +156,10 @@ async def test_train_numbers_are_listed_and_a_later_post_adds_its_own(
     assert "✎ Оновлено 02:34: поїздів 3 → 4; + поїзд 12" in msg.text
     assert "@UkrzalInfo" in msg.text
     assert "Trains 92/91, 105, 743 and 12 delayed up to 7 h" in tg.sent(2)[0].text
+    # /latest names them too, and links the post in the channel's own spelling
+    with session_scope(engine, readonly=True) as s:
+        text = latest_summary(s, "UA-18", AT + timedelta(minutes=30), "uk", KYIV)
+    assert "поїзди 92/91, 105, 743" in text and "https://t.me/UkrzalInfo/900" in text
 
 
 def test_the_registry_spelling_is_kept_and_filled_in_for_older_databases(engine: Engine) -> None:
