@@ -1,8 +1,8 @@
 """Figures that are no counts: the train numbers of a delay (events and incidents), and a
 channel's username as the registry spells it ("chernigivskaODA"), for display.
 
-Revision ID: 0006_i10_figures
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30
 
 Written by hand; types spelled out so this file never changes when ``storage.models`` does.
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0006_i10_figures"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
