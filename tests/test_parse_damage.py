@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from bot.i18n.plural import plural_form
 from bot.parsing import parse
+from bot.parsing.damage import ALL_FIELDS
 from bot.parsing.events import Event
+from bot.parsing.limits import FIELD_MAX
 
 
 def damage(text: str, source: str = "governor") -> dict[str, int]:
@@ -63,6 +65,11 @@ def trains(text: str) -> tuple[str, ...]:
         (
             "Russian shelling destroyed 4 homes and damaged 12 residential buildings.",
             {"houses_destroyed": 4, "houses": 12},
+        ),
+        # participles inside the phrase decide for their own figure
+        (
+            "Зафіксовано 3 пошкоджені будинки та 2 зруйновані автомобілі.",
+            {"houses": 3, "vehicles_destroyed": 2},
         ),
         # a part of the total destroyed: "з них"
         (
@@ -149,6 +156,12 @@ def test_no_damage_verb_no_damage_figure(words: list[str], n: int) -> None:
 )
 def test_train_numbers(text: str, expected: tuple[str, ...]) -> None:
     assert trains(text) == expected
+
+
+def test_every_damage_field_has_a_bound() -> None:
+    """A figure above its field's bound is dropped, never shown (``bot.parsing.limits``)."""
+    assert set(ALL_FIELDS) <= set(FIELD_MAX)
+    assert damage("Пошкоджено 900000 будинків.") == {}
 
 
 def test_train_numbers_count_the_trains_when_no_figure_is_stated() -> None:

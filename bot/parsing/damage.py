@@ -87,24 +87,22 @@ _ONE = re.compile(
     r"автомобіль|автівк[ау]|машину|house|home|building|car|vehicle|facility|high-rise)$"
 )
 # Words that may stand between a figure and its noun: adjectives, and English noun modifiers.
-_UK_ADJECTIVE = re.compile(r"^[а-яіїєґ'-]{3,}(?:их|іх|ий|ій|ої|ого|ому|ою|ими|і|а|е|у|ю|я|ої)$")
+_UK_ADJECTIVE = re.compile(r"^[а-яіїєґ'-]{3,}(?:их|іх|ий|ій|ої|ого|ому|ою|ими|і|а|е|у|ю|я)$")
 _EN_MODIFIER = re.compile(
     r"^(?:private|residential|apartment|high-rise|multi-storey|multi-story|multistorey|"
     r"administrative|civilian|industrial|commercial|public|family|country|farm|office|"
-    r"infrastructure|energy|critical|educational|medical|other|more|nearby|several-storey|"
-    r"two-storey|three-storey|five-storey|nine-storey|residential-apartment|more|further)$"
+    r"infrastructure|energy|critical|educational|medical|other|more|further|nearby|"
+    r"[a-z]+-storey|[a-z]+-story)$"
 )
 # What may stand before a lone singular noun: nothing, punctuation, a conjunction, an article.
-_BEFORE_ONE = frozenset(
-    {"та", "і", "й", "а", "також", "and", "or", "a", "an", "the", "one", "ще", "також,", "ще-"}
-)
-_AND: Final = frozenset({"та", "і", "й", "and", ",", "&"})
+_BEFORE_ONE = frozenset({"та", "і", "й", "а", "також", "ще", "and", "or", "a", "an", "the"})
 _MAX_MODIFIERS: Final = 2
 
 DamageFigures = defaultdict[str, list[int]]
 
 
 def new_damage() -> DamageFigures:
+    """Figures per field over a post, summed (subtotals once) when the post is read."""
     return defaultdict(list)
 
 
@@ -150,15 +148,17 @@ def _field(noun: str, modifiers: list[str]) -> str | None:
                 return "apartment_blocks"
             if field == "buildings" and any(_HOME_MODIFIER.match(m) for m in modifiers):
                 return "houses"
-            if field == "houses" and noun in ("home", "homes") and not modifiers:
-                return "houses"
             return field
     return None
 
 
 def _state(tokens: list[Token], i: int, end: int, verbs: list[tuple[int, str]]) -> str | None:
     """Damaged ("") or destroyed for the figure at ``i`` whose noun phrase ends at ``end``: a
-    verb in its own phrase after it, else the nearest before, else the first after."""
+    participle inside the phrase ("2 зруйновані будинки"), else a verb right after it ("7 houses
+    were damaged"), else the nearest before, else the first after."""
+    inside = [s for k, s in verbs if i < k < end]
+    if inside:
+        return inside[-1]
     for k in range(end + 1, min(end + 5, len(tokens))):
         text = tokens[k].text
         state = _verb(text)
