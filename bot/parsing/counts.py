@@ -189,9 +189,9 @@ def _phrase(norm: str, start: int) -> str:
     return norm[start : m.start() if m else len(norm)]
 
 
-def train_count(norm: str) -> int | None:
+def train_count(norm: str, numbers: tuple[str, ...] | None = None) -> int | None:
     """How many trains the post says are delayed: stated ("затримуються 5 поїздів"), else the
-    distinct train numbers listed (:func:`train_numbers`)."""
+    distinct train numbers listed (:func:`train_numbers`, or ``numbers`` when already read)."""
     from bot.parsing.numbers import find_numbers
 
     stated = [
@@ -203,7 +203,7 @@ def train_count(norm: str) -> int | None:
     ]
     if stated:
         return sum(stated)
-    return len(train_numbers(norm)) or None
+    return len(train_numbers(norm) if numbers is None else numbers) or None
 
 
 # A train's number: after "№", "поїзд", "train", "Інтерсіті+"; "92/91" is one train both ways.

@@ -30,6 +30,7 @@ _DAMAGED = re.compile(r"^(?:пошкодж|ушкодж|пошкодил|пос�
 _DESTROYED = re.compile(
     r"^(?:зруйн|знищ|вщент|destroy|razed|levell?ed$|разруш|уничтож|згорі|згорел|burn(?:ed|t)$)"
 )
+_EITHER = re.compile(f"{_DAMAGED.pattern}|{_DESTROYED.pattern}")
 
 # Counted forms of each noun: nominative/accusative/genitive, singular and plural; never the
 # locative or instrumental ("у будинках", "будинками"), which name where, not what.
@@ -107,6 +108,9 @@ def new_damage() -> DamageFigures:
 
 
 def _verb(text: str) -> str | None:
+    """ "" for a damage verb, :data:`DESTROYED` for a destruction verb, else None."""
+    if not _EITHER.match(text):  # most words are neither: one test rules them out
+        return None
     if _DESTROYED.match(text):
         return DESTROYED
     if _DAMAGED.match(text):

@@ -157,7 +157,8 @@ def parse(
     if national or (any(h in norm for h in _NATIONAL_HINTS) and NATIONAL.search(norm[:cut])):
         for kind in found:
             regions[kind].add(NATIONWIDE)
-    tally = _count(parts, per_clause, found, text, norm[:cut])
+    numbers = C.train_numbers(norm[:cut]) if "train_delay" in found else ()
+    tally = _count(parts, per_clause, found, text, norm[:cut], numbers)
     night = _NIGHT_OF.findall(norm) if ("ніч" in norm or "overnight" in norm) else []
     times = tuple(dict.fromkeys([*night, *(_TIME_TEXT.findall(norm) if ":" in norm else ())]))
     armed = found & (C.WEAPON_KINDS | {"shelling"})
@@ -178,7 +179,6 @@ def parse(
     heading = headings(text, parts, effective, located) if live & MOVING and located else {}
     for kind, regs_to in heading.items():
         regions[kind] |= regs_to
-    numbers = C.train_numbers(body) if "train_delay" in found else ()
     events: list[Event] = []
     for kind in KINDS:
         if kind not in found:
@@ -368,7 +368,12 @@ _LIST_ITEM: Final = re.compile(r"\s*(?:[^\w\s]\S*\s*)?\d")
 
 
 def _count(
-    parts: list[Clause], per_clause: list[set[str]], found: set[str], text: str, body: str
+    parts: list[Clause],
+    per_clause: list[set[str]],
+    found: set[str],
+    text: str,
+    body: str,
+    numbers: tuple[str, ...] = (),
 ) -> C.Tally:
     tally = C.new_tally()
     figures = C.new_figures()
@@ -418,7 +423,7 @@ def _count(
         delay = C.delay_minutes(body)
         if delay:
             tally["train_delay"]["delay_minutes"] = delay
-        trains = C.train_count(body)
+        trains = C.train_count(body, numbers)
         if trains:
             tally["train_delay"]["trains"] = trains
     return tally
