@@ -293,12 +293,48 @@ def in_outage(st: BotState) -> str | None:
         return st.outage_mode if st.clock() < st.outage_until else None
 
 
+def flaky(
+    st: BotState, p_5xx: float = 0.0, p_hang: float = 0.0, hang_s: float = 20.0, seed: int = 0
+) -> None:
+    """Random faults on every Bot API request but ``getUpdates``: a share ``p_5xx`` answers
+    500 without being executed, a share ``p_hang`` is executed and then never answered (the
+    connection held ``hang_s`` seconds, then closed), as an overloaded Telegram does."""
+    import random
+
+    with st.lock:
+        st.flaky_5xx, st.flaky_hang, st.flaky_hang_s = p_5xx, p_hang, hang_s
+        st.flaky_rand = random.Random(seed).random
+
+
+def draw_fault(st: BotState) -> str | None:
+    """``"5xx"``, ``"hang"`` or ``None`` for the next request, counted in ``st.faults``."""
+    with st.lock:
+        if not (st.flaky_5xx or st.flaky_hang):
+            return None
+        roll = st.flaky_rand()
+        kind = (
+            "5xx"
+            if roll < st.flaky_5xx
+            else "hang"
+            if roll < st.flaky_5xx + st.flaky_hang
+            else None
+        )
+        if kind is not None:
+            st.faults[kind] += 1
+        return kind
+
+
+def faults(st: BotState) -> dict[str, int]:
+    with st.lock:
+        return dict(st.faults)
+
+
 CONTROL_OPS = {
     fn.__name__: fn
     for fn in (send_text, tap, channel_post, forward_from_channel, my_chat_member, push_update,
                block, kick, set_admins, set_member, set_limits, get_limits, sent, calls,
                call_count, rate_limited, pending_updates, callback_answer, webhook, commands,
-               clear_records, outage, in_outage)
+               clear_records, outage, in_outage, flaky, faults)
 }  # fmt: skip
 
 

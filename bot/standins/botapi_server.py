@@ -169,13 +169,29 @@ class BotApiServer:
                 )
                 if down == "drop":
                     break
+                fault = None
+                if (
+                    (self.state.flaky_5xx or self.state.flaky_hang)
+                    and down is None
+                    and target.startswith("/bot")
+                    and "getupdates" not in target.lower()
+                ):
+                    fault = botapi_inject.draw_fault(self.state)
                 if down == "502":
                     status, payload = (
                         502,
                         {"ok": False, "error_code": 502, "description": "Bad Gateway"},
                     )
+                elif fault == "5xx":
+                    status, payload = (
+                        500,
+                        {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                    )
                 else:
                     status, payload = await self._dispatch(target, headers, body)
+                if fault == "hang":  # executed, never answered
+                    await asyncio.sleep(self.state.flaky_hang_s)
+                    break
                 data = json.dumps(payload, ensure_ascii=False).encode()
                 conn = headers.get("connection", "").lower()
                 keep = conn != "close" and (version == "HTTP/1.1" or conn == "keep-alive")

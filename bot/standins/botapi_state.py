@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import itertools
 import math
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -198,6 +199,11 @@ class BotState:
         self._listeners: list[Callable[[], None]] = []
         self.outage_until = 0.0  # clock() before which the API is "down" (see ``outage``)
         self.outage_mode = "502"  # 502: nginx's Bad Gateway; drop: connection closed unanswered
+        self.flaky_5xx = 0.0  # share of requests answered 500 unexecuted (see ``flaky``)
+        self.flaky_hang = 0.0  # share executed and then never answered
+        self.flaky_hang_s = 20.0  # how long a hung request holds its connection before closing it
+        self.flaky_rand: Callable[[], float] = random.Random(0).random
+        self.faults = {"5xx": 0, "hang": 0}  # faults injected so far, by kind
 
     # ---- objects -------------------------------------------------------------------------
 
