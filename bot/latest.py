@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.alerting.render import COUNT_ORDER, fmt_int, region_name
+from bot.alerting.render import COUNT_ORDER, damage_text, fmt_int, region_name
 from bot.i18n import t
 from storage import crud
 
@@ -203,6 +203,9 @@ def counts_text(lang: str, counts: dict[str, int]) -> str:
             parts.append(t(lang, "count.delay_minutes", d=fmt_duration(lang, n)))
         else:
             parts.append(t(lang, f"count.{key}", n=fmt_num(lang, n)))
+    damage = damage_text(counts, lang)  # "пошкоджено 7 будинків": a phrase, not a label
+    if damage:
+        parts.append(damage)
     return ", ".join(parts)
 
 
@@ -221,7 +224,12 @@ def event_line(lang: str, row: crud.EventRow, now: datetime, tz: ZoneInfo) -> st
     label = t(lang, f"kind.{row.kind}")
     if row.region == "UA":
         label = t(lang, "latest.nationwide", label=label)
-    details = [d for d in (places_text(lang, row), counts_text(lang, row.counts)) if d]
+    trains = (
+        t(lang, "count.train_numbers", numbers=html.escape(", ".join(row.train_numbers[:8])))
+        if row.train_numbers
+        else ""
+    )
+    details = [d for d in (places_text(lang, row), trains, counts_text(lang, row.counts)) if d]
     return t(
         lang,
         "latest.event",

@@ -85,6 +85,7 @@ def to_event_data(event: ParsedEvent, occurred_at: datetime) -> crud.EventData:
         occurred_at=occurred_at,
         live=event.live,
         heading=list(event.heading),
+        train_numbers=list(event.train_numbers),
     )
 
 

@@ -78,7 +78,8 @@ class OutboxSink:
         if not events:
             return
         channel = session.get(Channel, post.channel_id)
-        source = (channel.username if channel else str(post.channel_id), post.message_id)
+        # The registry's spelling ("chernigivskaODA"): the link reads as the channel calls itself.
+        source = (channel.shown if channel else str(post.channel_id), post.message_id)
         folded = _threats_of_alert(events)
         level = hp.alert_level(post.text)
         for event in events:

@@ -17,6 +17,7 @@ from storage.crud.channels import (
     list_channels,
     normalize_username,
     record_poll,
+    spelled_username,
     upsert_channel,
 )
 from storage.crud.chats import (
@@ -108,6 +109,7 @@ __all__ = [
     "retry_now",
     "sent_since",
     "set_topics",
+    "spelled_username",
     "subscribe",
     "subscriptions_of",
     "toggle_topic",
