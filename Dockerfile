@@ -18,7 +18,6 @@ LABEL org.opencontainers.image.title="sitrep" \
 ENV PATH=/opt/sitrep/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite:////data/sitrep.sqlite3 \
-    SITREP_DATA_DIR=/data \
     SITREP_METRICS_PORT=9108
 RUN groupadd --system --gid 10001 sitrep \
     && useradd --system --uid 10001 --gid sitrep --home-dir /data sitrep \

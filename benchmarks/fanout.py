@@ -46,7 +46,7 @@ from bot.pipeline import IncomingPost, Pipeline  # noqa: E402
 from bot.registry import ChannelSpec, seed_channels  # noqa: E402
 from bot.standins.botapi_client import BotApiProcess  # noqa: E402
 from bot.standins.botapi_state import Limits  # noqa: E402
-from storage.crud import outbox as crud_outbox  # noqa: E402
+from storage import crud  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Chat, Subscription  # noqa: E402
@@ -156,7 +156,7 @@ class _ThreatClass:
 
     def __init__(self) -> None:
         self.on = False
-        self.original = crud_outbox.enqueue_live
+        self.original = crud.enqueue_live
 
     def __call__(self, *args: Any, **kwargs: Any) -> int:
         if self.on:
@@ -166,7 +166,7 @@ class _ThreatClass:
 
 def _open_rows(engine: Engine) -> int:
     with session_scope(engine, readonly=True) as s:
-        return crud_outbox.pending_count(s)
+        return crud.pending_count(s)
 
 
 def _pct(values: list[float], q: float) -> float | None:
@@ -183,7 +183,7 @@ async def run_mixed(args: argparse.Namespace, priority: bool) -> dict[str, Any]:
     parse(ALERT)
     limit = args.limit
     threat_class = _ThreatClass()
-    crud_outbox.enqueue_live = threat_class  # type: ignore[assignment]
+    crud.enqueue_live = threat_class  # type: ignore[assignment]
     try:
         with BotApiProcess(
             limits=Limits(global_per_s=float(limit), global_burst=float(limit))
@@ -215,7 +215,7 @@ async def run_mixed(args: argparse.Namespace, priority: bool) -> dict[str, Any]:
             if os.environ.get("FANOUT_DEBUG"):
                 print(Counter(str(c.params.get("text"))[:40] for c in calls), dispatcher.stats)
     finally:
-        crud_outbox.enqueue_live = threat_class.original  # type: ignore[assignment]
+        crud.enqueue_live = threat_class.original  # type: ignore[assignment]
     engine.dispose()
     if schema is not None:
         _admin(os.environ["DATABASE_URL"], f'DROP SCHEMA "{schema}" CASCADE')

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.latest import latest_summary
 from storage import crud
 from storage.db import make_engine, session_scope

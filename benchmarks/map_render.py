@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.latest import Staleness
 from bot.maps.render import render_map
 from bot.maps.state import PARTIAL, THREAT_KINDS, WHOLE, make_state

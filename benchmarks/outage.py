@@ -32,7 +32,7 @@ from fanout import ALERT, fresh_engine, seed  # noqa: E402
 from bot.alerting import Dispatcher, OutboxSink, RateLimits, make_bot  # noqa: E402
 from bot.pipeline import IncomingPost, Pipeline  # noqa: E402
 from bot.standins.botapi_client import BotApiProcess  # noqa: E402
-from storage.crud import admin as crud_admin  # noqa: E402
+from storage import crud  # noqa: E402
 from storage.db import session_scope  # noqa: E402
 
 
@@ -55,7 +55,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                 if not dispatcher.health[0]:
                     unhealthy += 0.5
                 with session_scope(engine, readonly=True) as s:
-                    counts = crud_admin.outbox_counts(s)
+                    counts = crud.outbox_counts(s)
                 if counts["sent"] + counts["dead"] + counts["expired"] >= args.chats:
                     break
                 await asyncio.sleep(0.5)

@@ -13,12 +13,11 @@ from sqlmodel import Session
 from bot.i18n import catalog, t
 from bot.latest import fmt_num, fmt_time, is_stale
 from storage import crud
-from storage.crud.admin import SourceRow
 
 ERROR_SHOWN: Final = 80  # characters of a source's last error
 
 
-def _source_line(lang: str, row: SourceRow, now: datetime, zone: ZoneInfo) -> str:
+def _source_line(lang: str, row: crud.SourceRow, now: datetime, zone: ZoneInfo) -> str:
     def when(at: datetime | None) -> str:
         return fmt_time(lang, at, now, zone) if at is not None else t(lang, "admin.never")
 

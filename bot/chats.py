@@ -14,10 +14,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.alerting.areas import followed
-from bot.geo.gazetteer import Place
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS, Place
 from storage import crud
-from storage.crud.places import FollowedPlace, follow_place, followed_places, unfollow_region_places
 from storage.models import Chat
 
 
@@ -69,14 +67,14 @@ def regions_of_many(session: Session, chat_ids: list[int]) -> dict[int, list[str
 def subscribe_region(session: Session, chat_id: int, region: str) -> list[str]:
     """Subscribe the region and follow it whole (no town filter); the chat's regions after."""
     crud.subscribe(session, chat_id, region)
-    unfollow_region_places(session, chat_id, region)
+    crud.unfollow_region_places(session, chat_id, region)
     return regions_of(session, chat_id)
 
 
 def subscribe_town(session: Session, chat_id: int, place: Place) -> list[str]:
     """Subscribe the town's oblast and follow the town; the chat's regions after."""
     crud.subscribe(session, chat_id, place.region)
-    follow_place(session, chat_id, followed(place))
+    crud.follow_place(session, chat_id, followed(place))
     return regions_of(session, chat_id)
 
 
@@ -86,10 +84,10 @@ def unsubscribe(session: Session, chat_id: int, region: str) -> tuple[bool, list
     return removed, regions_of(session, chat_id)
 
 
-def towns_by_region(session: Session, chat_id: int) -> dict[str, list[FollowedPlace]]:
+def towns_by_region(session: Session, chat_id: int) -> dict[str, list[crud.FollowedPlace]]:
     """The places the chat follows, by region."""
-    out: dict[str, list[FollowedPlace]] = {}
-    for place in followed_places(session, chat_id):
+    out: dict[str, list[crud.FollowedPlace]] = {}
+    for place in crud.followed_places(session, chat_id):
         out.setdefault(place.region, []).append(place)
     return out
 

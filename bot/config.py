@@ -97,7 +97,6 @@ class Settings(BaseSettings):
         description="Serve the read-only status page (map, alerts, threats) at / of the health port",
     )
     channels_file: Path | None = Field(default=None, description="Channel registry override (JSON)")
-    data_dir: Path = Field(default=Path("data"))
     ttl_threat_s: float = Field(
         default=30 * 60.0, gt=0, description="Seconds a threat stays worth sending"
     )

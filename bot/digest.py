@@ -14,35 +14,28 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.alerting.topics import TOPIC_OF_KIND
+from bot.alerting import TOPIC_OF_KIND
+from bot.alerting.render import region_name
 from bot.chats import regions_of_many
 from bot.i18n import t
 from bot.latest import (
     fmt_num,
     fmt_time,
-    region_name,
     section_lines,
     stale_line,
     staleness,
 )
 from bot.maps.night import night_state, render_night_map
-from storage.crud.chats import mask_to_topics
-from storage.crud.summaries import (
-    DigestChat,
-    EventRow,
-    channel_health,
-    digest_chats,
-    newest_events,
-)
+from storage import crud
 
 DIGEST_WINDOW: Final = timedelta(hours=24)
 PER_KIND: Final = 3  # event lines per kind and region
 ALERTS_CAP: Final = 200  # alert starts counted per region and day
 
 
-def due_digests(session: Session, hhmm: str) -> list[tuple[DigestChat, list[str]]]:
+def due_digests(session: Session, hhmm: str) -> list[tuple[crud.DigestChat, list[str]]]:
     """The chats whose digest time is ``hhmm``, each with its regions."""
-    chats = digest_chats(session, hhmm)
+    chats = crud.digest_chats(session, hhmm)
     regions = regions_of_many(session, [c.id for c in chats])
     return [(c, regions[c.id]) for c in chats]
 
@@ -67,21 +60,21 @@ def digest_text(
     tz: ZoneInfo,
 ) -> str | None:
     """The digest (HTML) of ``regions`` for the topics in ``topics_mask``, or None if quiet."""
-    topics = set(mask_to_topics(topics_mask))
+    topics = set(crud.mask_to_topics(topics_mask))
     kinds = {k for k, topic in TOPIC_OF_KIND.items() if topic in topics}
     if not regions or not kinds:
         return None
-    rows = newest_events(session, _wanted(regions, kinds), now - DIGEST_WINDOW)
+    rows = crud.newest_events(session, _wanted(regions, kinds), now - DIGEST_WINDOW)
     if not rows:
         return None
-    health = channel_health(session)
+    health = crud.channel_health(session)
     lines = [t(lang, "digest.title", time=fmt_time(lang, now, now, tz))]
     for region in regions:
         mine = [r for r in rows if r.region == region]
         if not mine:
             continue
         lines.append("")
-        lines.append(t(lang, "digest.region", region=region_name(lang, region)))
+        lines.append(t(lang, "digest.region", region=region_name(region, lang)))
         warning = stale_line(lang, staleness(health, now, region), now, tz)
         if warning:
             lines.append(warning)
@@ -99,7 +92,7 @@ def digest_map(session: Session, now: datetime, lang: str, tz: ZoneInfo) -> byte
     return render_night_map(period, lang, tz, title_key="map.day_title")
 
 
-def _totals(lang: str, rows: Sequence[EventRow]) -> list[str]:
+def _totals(lang: str, rows: Sequence[crud.EventRow]) -> list[str]:
     out: list[str] = []
     alerts = sum(1 for r in rows if r.kind == "air_alert_start")
     if alerts:

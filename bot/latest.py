@@ -1,8 +1,9 @@
 """The /latest summary of a region, the air-raid state of regions and the honesty about silence.
 
-Pure rendering over :mod:`storage.crud.summaries` rows: every string comes from the ``ui_*``
-catalogs, every value is HTML-escaped, numbers and times are formatted for the chat's language
-in the configured time zone (Europe/Kyiv by default).
+Rendering over :mod:`storage.crud.summaries` rows, which :func:`latest_summary` reads in the
+caller's session (the rest is pure): every string comes from the ``ui_*`` catalogs, every value
+is HTML-escaped, numbers and times are formatted for the chat's language in the configured time
+zone (Europe/Kyiv by default).
 """
 
 from __future__ import annotations
@@ -16,17 +17,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.alerting.render import COUNT_ORDER, fmt_int
-from bot.geo.regions import REGIONS
+from bot.alerting.render import COUNT_ORDER, damage_text, fmt_int, region_name
 from bot.i18n import t
-from storage.crud.summaries import (
-    AlertState,
-    ChannelHealth,
-    EventRow,
-    alert_states,
-    channel_health,
-    newest_events,
-)
+from storage import crud
 
 WINDOW: Final = timedelta(hours=12)
 # How many of the newest events of each kind /latest shows (alerts are shown as a state).
@@ -85,11 +78,7 @@ def fmt_duration(lang: str, minutes: int) -> str:
     return t(lang, "dur.h", h=h) if h else t(lang, "dur.m", m=m)
 
 
-def region_name(lang: str, code: str) -> str:
-    return html.escape(t(lang, f"region.{code}"))
-
-
-def post_link(row: EventRow) -> str:
+def post_link(row: crud.EventRow) -> str:
     return f"https://t.me/{row.channel}/{row.message_id}"
 
 
@@ -139,7 +128,7 @@ def is_stale(c: PollState, now: datetime) -> bool:
 
 
 def staleness(
-    health: Sequence[ChannelHealth], now: datetime, region: str | None = None
+    health: Sequence[crud.ChannelHealth], now: datetime, region: str | None = None
 ) -> Staleness | None:
     """Whether the sources behind a region (or, for ``None``, the alert sources) are stale.
 
@@ -167,7 +156,7 @@ def staleness(
     return Staleness(since, tuple(sorted(name for _, name in stale)))
 
 
-def sources_verdict(health: Sequence[ChannelHealth], now: datetime) -> tuple[bool, str]:
+def sources_verdict(health: Sequence[crud.ChannelHealth], now: datetime) -> tuple[bool, str]:
     """``/healthz``'s source check: failing while no source is fresh or a national alert source
     is stale (then nobody would hear of a new alert); every stale source is named either way, so
     one regional channel serving garbage shows up without taking the whole instance down."""
@@ -192,7 +181,7 @@ def stale_line(lang: str, stale: Staleness | None, now: datetime, tz: ZoneInfo) 
 # ---- alert state -----------------------------------------------------------------------------
 
 
-def alert_line(lang: str, state: AlertState, now: datetime, tz: ZoneInfo) -> str:
+def alert_line(lang: str, state: crud.AlertState, now: datetime, tz: ZoneInfo) -> str:
     """🔴 alert on since HH:MM / 🟢 calm (all clear at HH:MM) / 🟢 no alerts on record."""
     if state.active and state.started_at is not None:
         return t(lang, "alert.on", time=fmt_time(lang, state.started_at, now, tz))
@@ -214,10 +203,13 @@ def counts_text(lang: str, counts: dict[str, int]) -> str:
             parts.append(t(lang, "count.delay_minutes", d=fmt_duration(lang, n)))
         else:
             parts.append(t(lang, f"count.{key}", n=fmt_num(lang, n)))
+    damage = damage_text(counts, lang)  # "пошкоджено 7 будинків": a phrase, not a label
+    if damage:
+        parts.append(damage)
     return ", ".join(parts)
 
 
-def places_text(lang: str, row: EventRow, limit: int = 3) -> str:
+def places_text(lang: str, row: crud.EventRow, limit: int = 3) -> str:
     names: list[str] = []
     for p in row.places:
         if p.get("level") == "region" or p.get("region") not in (row.region, None):
@@ -228,11 +220,16 @@ def places_text(lang: str, row: EventRow, limit: int = 3) -> str:
     return html.escape(", ".join(names[:limit]))
 
 
-def event_line(lang: str, row: EventRow, now: datetime, tz: ZoneInfo) -> str:
+def event_line(lang: str, row: crud.EventRow, now: datetime, tz: ZoneInfo) -> str:
     label = t(lang, f"kind.{row.kind}")
     if row.region == "UA":
         label = t(lang, "latest.nationwide", label=label)
-    details = [d for d in (places_text(lang, row), counts_text(lang, row.counts)) if d]
+    trains = (
+        t(lang, "count.train_numbers", numbers=html.escape(", ".join(row.train_numbers[:8])))
+        if row.train_numbers
+        else ""
+    )
+    details = [d for d in (places_text(lang, row), trains, counts_text(lang, row.counts)) if d]
     return t(
         lang,
         "latest.event",
@@ -244,10 +241,14 @@ def event_line(lang: str, row: EventRow, now: datetime, tz: ZoneInfo) -> str:
 
 
 def section_lines(
-    lang: str, rows: Iterable[EventRow], now: datetime, tz: ZoneInfo, kinds: set[str] | None = None
+    lang: str,
+    rows: Iterable[crud.EventRow],
+    now: datetime,
+    tz: ZoneInfo,
+    kinds: set[str] | None = None,
 ) -> list[str]:
     """Events grouped in the :data:`SECTIONS` order, each section with its heading."""
-    by_kind: dict[str, list[EventRow]] = {}
+    by_kind: dict[str, list[crud.EventRow]] = {}
     for row in rows:
         by_kind.setdefault(row.kind, []).append(row)
     lines: list[str] = []
@@ -267,23 +268,23 @@ def section_lines(
 # ---- /latest ---------------------------------------------------------------------------------
 
 
-def latest_rows(session: Session, region: str, now: datetime) -> list[EventRow]:
+def latest_rows(session: Session, region: str, now: datetime) -> list[crud.EventRow]:
     """The events /latest shows for ``region``: one indexed query."""
     wanted = [(region, kind, n) for kind, n in KIND_LIMITS.items()]
     if region != "UA":
         wanted += [("UA", kind, 1) for kind in NATIONWIDE_KINDS]
-    return newest_events(session, wanted, now - WINDOW)
+    return crud.newest_events(session, wanted, now - WINDOW)
 
 
 def latest_summary(session: Session, region: str, now: datetime, lang: str, tz: ZoneInfo) -> str:
     """The /latest text (HTML) for one region."""
     rows = latest_rows(session, region, now)
-    state = alert_states(session, [region])[region]
-    stale = staleness(channel_health(session), now, region)
+    state = crud.alert_states(session, [region])[region]
+    stale = staleness(crud.channel_health(session), now, region)
     return render_latest(lang, region, rows, state, stale, now, tz)
 
 
-def is_threat_now(row: EventRow, now: datetime) -> bool:
+def is_threat_now(row: crud.EventRow, now: datetime) -> bool:
     """A live threat reported within the last hour: shown under "now", not "what happened"."""
     return row.live and row.kind in THREAT_KINDS and now - row.occurred_at <= NOW_WINDOW
 
@@ -291,8 +292,8 @@ def is_threat_now(row: EventRow, now: datetime) -> bool:
 def render_latest(
     lang: str,
     region: str,
-    rows: Sequence[EventRow],
-    state: AlertState,
+    rows: Sequence[crud.EventRow],
+    state: crud.AlertState,
     stale: Staleness | None,
     now: datetime,
     tz: ZoneInfo,
@@ -303,7 +304,7 @@ def render_latest(
         t(
             lang,
             "latest.title",
-            region=region_name(lang, region),
+            region=region_name(region, lang),
             hours=int(WINDOW.total_seconds() // 3600),
             time=fmt_time(lang, now, now, tz),
         )
@@ -332,7 +333,3 @@ def render_latest(
         lines.append(t(lang, "latest.empty_stale" if stale else "latest.empty"))
         lines.extend(body)  # nationwide figures still help
     return "\n".join(lines)
-
-
-def known_regions() -> list[str]:
-    return list(REGIONS)

@@ -10,13 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.chats import regions_of, towns_by_region
-from bot.geo.gazetteer import Place
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS, Place
 from bot.i18n import t
 from bot.i18n.collate import sort_key
 from bot.latest import alert_line, fmt_num, fmt_time, latest_summary, stale_line, staleness
 from storage import crud
-from storage.crud.places import FollowedPlace
 
 
 def sorted_regions(lang: str) -> list[str]:
@@ -24,7 +22,7 @@ def sorted_regions(lang: str) -> list[str]:
     return sorted(REGIONS, key=lambda code: sort_key(t(lang, f"region.{code}"), lang))
 
 
-def place_name(place: Place | FollowedPlace, lang: str) -> str:
+def place_name(place: Place | crud.FollowedPlace, lang: str) -> str:
     """The place's name in ``lang`` (Ukrainian when it has no English one)."""
     return place.name_en if lang == "en" and place.name_en else place.name_uk
 

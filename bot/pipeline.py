@@ -22,7 +22,6 @@ from bot.metrics import Metrics
 from bot.parsing import Event as ParsedEvent
 from bot.parsing import parse
 from storage import crud
-from storage.crud.events import EventChanges, EventData
 from storage.db import session_scope
 from storage.models import Channel, Post
 
@@ -50,7 +49,7 @@ class EventSink(Protocol):
     with the events); ``wake`` runs after the commit, to start delivery without waiting.
     """
 
-    def stage(self, session: Session, post: Post, changes: EventChanges) -> None: ...
+    def stage(self, session: Session, post: Post, changes: crud.EventChanges) -> None: ...
 
     def wake(self) -> None: ...
 
@@ -58,7 +57,7 @@ class EventSink(Protocol):
 class NullSink:
     """Stores events only; used by ``sitrep parse``-like tools and when alerting is off."""
 
-    def stage(self, session: Session, post: Post, changes: EventChanges) -> None:
+    def stage(self, session: Session, post: Post, changes: crud.EventChanges) -> None:
         return None
 
     def wake(self) -> None:
@@ -75,9 +74,9 @@ class BatchResult:
     untrusted: int = 0  # stored for the operator, not parsed: the channel is not trusted
 
 
-def to_event_data(event: ParsedEvent, occurred_at: datetime) -> EventData:
+def to_event_data(event: ParsedEvent, occurred_at: datetime) -> crud.EventData:
     body = event.to_json()
-    return EventData(
+    return crud.EventData(
         kind=event.kind,
         regions=list(event.regions),
         counts=dict(event.counts),
@@ -86,6 +85,7 @@ def to_event_data(event: ParsedEvent, occurred_at: datetime) -> EventData:
         occurred_at=occurred_at,
         live=event.live,
         heading=list(event.heading),
+        train_numbers=list(event.train_numbers),
     )
 
 

@@ -4,7 +4,7 @@ Retention comes from the settings (``SITREP_RETENTION_DAYS``, ``SITREP_OUTBOX_RE
 :func:`bot.preflight.check_retention` keeps the first long enough for ``/history``). Work is
 done in small batches, each its own short transaction on a worker thread, with a pause between
 them so the pipeline and the dispatcher — SQLite's single writer — are never kept waiting long.
-What :mod:`storage.crud.prune` calls live is never touched.
+What ``storage/crud/prune.py`` calls live is never touched.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.sources.telegram_web import EDIT_WINDOW
-from storage.crud import media as crud_media
-from storage.crud import prune as crud_prune
+from storage import crud
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ class Pruner:
         settings: Settings,
         metrics: Metrics | None = None,
         *,
-        batch: int = crud_prune.BATCH,
+        batch: int = crud.PRUNE_BATCH,
         pause_s: float = PAUSE_S,
     ) -> None:
         self.engine = engine
@@ -77,30 +76,24 @@ class Pruner:
             done: Counter[str] = Counter()
             cutoff, outbox_cutoff = now - self.retention, now - self.outbox_retention
             b = self.batch
-            done["outbox"] = await self._drain(
-                lambda s: crud_prune.prune_outbox(s, outbox_cutoff, b)
-            )
-            keep = await self._batch(crud_prune.newest_alert_posts)
+            done["outbox"] = await self._drain(lambda s: crud.prune_outbox(s, outbox_cutoff, b))
+            keep = await self._batch(crud.newest_alert_posts)
 
             def posts(s: Session) -> int:
-                n, events = crud_prune.prune_posts(
-                    s, cutoff, keep=keep, keep_last=EDIT_WINDOW, batch=b
-                )
+                n, events = crud.prune_posts(s, cutoff, keep=keep, keep_last=EDIT_WINDOW, batch=b)
                 done["events"] += events
                 return n
 
             def happenings(s: Session) -> int:
-                n, messages = crud_prune.prune_happenings(s, cutoff, b)
+                n, messages = crud.prune_happenings(s, cutoff, b)
                 done["live_messages"] += messages
                 return n
 
             done["posts"] = await self._drain(posts)
             done["happenings"] = await self._drain(happenings)
-            done["broadcasts"] = await self._drain(
-                lambda s: crud_prune.prune_broadcasts(s, cutoff, b)
-            )
+            done["broadcasts"] = await self._drain(lambda s: crud.prune_broadcasts(s, cutoff, b))
             # pictures (a few a day): those no unsent message names, as old as the outbox's rows
-            done["media"] = await self._batch(lambda s: crud_media.prune_media(s, outbox_cutoff))
+            done["media"] = await self._batch(lambda s: crud.prune_media(s, outbox_cutoff))
             if self.metrics is not None:
                 for table, n in done.items():
                     self.metrics.pruned.labels(table).inc(n)

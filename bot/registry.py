@@ -73,11 +73,17 @@ def retire_channels(engine: Engine, usernames: list[str]) -> int:
 
 
 def seed_channels(engine: Engine, specs: list[ChannelSpec]) -> int:
-    """Insert registry channels the database does not know yet; never overwrite operator edits."""
+    """Insert registry channels the database does not know yet; never overwrite operator edits.
+
+    A known channel without a display spelling (a database from before spellings were kept)
+    gets the registry's, so links read "@chernigivskaODA" rather than "@chernigivskaoda"."""
     added = 0
     with session_scope(engine) as s:
         for spec in specs:
-            if crud.get_channel_by_username(s, spec.username) is None:
+            row = crud.get_channel_by_username(s, spec.username)
+            if row is not None and not row.display_name:
+                row.display_name = crud.spelled_username(spec.username)
+            if row is None:
                 crud.upsert_channel(
                     s,
                     spec.username,

@@ -8,9 +8,8 @@ is a module-level global.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -28,4 +27,3 @@ class Services:
     engine: Engine
     pipeline: Pipeline
     clock: Callable[[], datetime] = utcnow
-    extra: dict[str, Any] = field(default_factory=dict)  # alerting, digests… register here

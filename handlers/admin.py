@@ -23,18 +23,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, JobQueue
 
-from bot import chats
 from bot.admin_report import admin_report
-from bot.i18n import language_of, t
+from bot.i18n import t
 from bot.latest import fmt_num
 from handlers.callbacks import Broadcast
-from handlers.common import edit, reply, tapped
+from handlers.common import edit, read_language, reply, tapped
 from handlers.context import SitrepContext
 from storage import crud
-from storage.crud import broadcasts as crud_broadcasts
-from storage.crud import live as crud_live
-from storage.crud import outbox as crud_outbox
-from storage.crud.events import EventData
 from storage.db import database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -56,18 +51,9 @@ def _is_admin(update: Update, context: SitrepContext) -> bool:
     return user is not None and chat is not None and chat.type == "private" and user.id in admins
 
 
-async def _lang(update: Update, context: SitrepContext) -> str:
-    """The chat's language if known, else the sender's; never registers the chat."""
-    chat, user = update.effective_chat, update.effective_user
-    known = None
-    if chat is not None:
-        known = await context.read(chats.stored_language, chat.id)
-    return known or language_of(user.language_code if user else None)
-
-
 async def admin(update: Update, context: SitrepContext) -> None:
     """/admin [broadcast <text>]: the report, or a broadcast preview; admins only."""
-    lang = await _lang(update, context)
+    lang = await read_language(update, context, inactive_too=True)
     if not _is_admin(update, context):
         await reply(update, t(lang, "admin.unknown"))
         return
@@ -128,16 +114,16 @@ def _stage(session: Session, text: str, now: datetime, admin_chat: int, lang: st
         session, channel_id=channel.id, message_id=message_id, text=text, published_at=now, now=now
     )
     assert post.id is not None
-    data = EventData(KIND, [], summary=text[:200])
+    data = crud.EventData(KIND, [], summary=text[:200])
     [event] = crud.replace_events_for_post(session, post.id, [data], now=now).created
-    happening = crud_live.add_happening(session, KIND, "UA", now, ended_at=now, now=now)
+    happening = crud.add_happening(session, KIND, "UA", now, ended_at=now, now=now)
     assert event.id is not None and happening.id is not None
     chats = crud.active_chats(session)
     texts = {lang: t(lang, "admin.bc_message", text=html.escape(text)) for _, lang in chats}
-    live = crud_live.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
+    live = crud.add_live(session, happening.id, 0, [(c, texts[lang]) for c, lang in chats])
     rows = [(event.id, chat_id, live_id, 1) for chat_id, live_id in live.items()]
-    total = crud_outbox.enqueue_live(session, rows, now=now)
-    crud_broadcasts.add_broadcast(session, event.id, admin_chat, lang, total, now=now)
+    total = crud.enqueue_live(session, rows, now=now)
+    crud.add_broadcast(session, event.id, admin_chat, lang, total, now=now)
     return Staged(event.id, total)
 
 
@@ -145,7 +131,7 @@ async def broadcast_tap(update: Update, context: SitrepContext) -> None:
     """Confirm or Cancel under a preview; only the current preview's buttons, only admins."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    lang = await _lang(update, context)
+    lang = await read_language(update, context, inactive_too=True)
     tap = tapped(update, Broadcast)
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     if not _is_admin(update, context) or pending is None or pending["token"] != tap.token:
@@ -176,7 +162,7 @@ def schedule_reports(app: Application) -> None:  # type: ignore[type-arg]
     )
 
 
-def _report_text(report: crud_broadcasts.Report) -> str:
+def _report_text(report: crud.BroadcastReport) -> str:
     lang = report.language
     return t(lang, "admin.bc_done", sent=fmt_num(lang, report.sent),
              total=fmt_num(lang, report.total), failed=fmt_num(lang, report.failed))  # fmt: skip
@@ -189,7 +175,7 @@ async def broadcast_reports(context: SitrepContext) -> None:
     lease_before = now - REPORT_LEASE
     try:
         reports = await context.read(
-            crud_broadcasts.due_reports,
+            crud.due_reports,
             give_up_before=now - PROGRESS_FOR,
             lease_before=lease_before,
         )
@@ -204,7 +190,7 @@ async def broadcast_reports(context: SitrepContext) -> None:
     told: set[int] = context.bot_data.setdefault(REPORTS_TOLD, set())
     for report in reports:
         claimed = await context.write(
-            crud_broadcasts.claim_report, report.id, lease_before=lease_before, now=now
+            crud.claim_report, report.id, lease_before=lease_before, now=now
         )
         if not claimed:
             continue
@@ -219,10 +205,10 @@ async def broadcast_reports(context: SitrepContext) -> None:
                 logger.warning(
                     "admin.report_failed", extra={"broadcast": report.id, "error": str(err)}
                 )
-                await context.write(crud_broadcasts.release_report, report.id)
+                await context.write(crud.release_report, report.id)
                 continue
             told.add(report.id)
-        await context.write(crud_broadcasts.finish_report, report, now=now)
+        await context.write(crud.finish_report, report, now=now)
         told.discard(report.id)
         logger.info(
             "admin.broadcast_reported",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Final
 
@@ -163,24 +162,3 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         group=1,
     )
     app.add_error_handler(on_error)
-
-
-async def run_until(
-    app: Application,  # type: ignore[type-arg]
-    stop: asyncio.Event,
-) -> None:
-    """Run ``app`` with long polling until ``stop`` is set, then shut down cleanly.
-
-    For ``sitrep run``: start the source service next to it in the same event loop.
-    """
-    async with app:
-        if app.post_init is not None:  # run_polling() would call it; we run the steps ourselves
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
-        try:
-            await stop.wait()
-        finally:
-            await app.updater.stop()
-            await app.stop()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import Field, dataclass, fields
 from typing import Any, ClassVar, Final, Self, get_args, get_type_hints
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.i18n import LANGUAGES
 from storage.models import TOPICS
 

@@ -24,6 +24,7 @@ from bot.i18n import language_of, t
 from bot.overview import sorted_regions
 from handlers.callbacks import CallbackData, RegionTap, outdated_command
 from handlers.context import SitrepContext
+from storage import crud
 
 C = TypeVar("C", bound=CallbackData)
 ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
@@ -42,7 +43,7 @@ async def chat_info(update: Update, context: SitrepContext) -> ChatInfo:
     user = update.effective_user
     assert chat is not None
     user_lang = language_of(user.language_code if user else None)
-    chat_type = chat.type if chat.type in ("private", "group", "supergroup", "channel") else "group"
+    chat_type = crud.chat_type_of(chat.type)
     # A read first: most commands come from known chats, and SQLite has a single writer.
     lang = await context.read(chats.active_language, chat.id)
     if lang is None:
@@ -50,12 +51,16 @@ async def chat_info(update: Update, context: SitrepContext) -> ChatInfo:
     return ChatInfo(chat.id, lang, chat.type == "private")
 
 
-async def read_language(update: Update, context: SitrepContext) -> str:
-    """The chat's language without registering the chat: its stored one, else the sender's."""
+async def read_language(
+    update: Update, context: SitrepContext, *, inactive_too: bool = False
+) -> str:
+    """The chat's language without registering the chat: its stored one (``inactive_too``: even
+    of a chat that blocked or removed the bot), else the sender's."""
     chat, user = update.effective_chat, update.effective_user
     stored = None
     if chat is not None:
-        stored = await context.read(chats.active_language, chat.id)
+        known = chats.stored_language if inactive_too else chats.active_language
+        stored = await context.read(known, chat.id)
     return stored or language_of(user.language_code if user else None)
 
 
@@ -68,6 +73,20 @@ async def query_of(update: Update, context: SitrepContext) -> str | None:
     lang = await read_language(update, context)
     await reply(update, t(lang, "query.too_long", n=len(query), max=MAX_QUERY))
     return None
+
+
+async def command_text(
+    update: Update, context: SitrepContext, *, changes: bool = False
+) -> tuple[str, ChatInfo] | None:
+    """A command's free text (:func:`query_of`) and its chat; None when nothing more is to be
+    done: the text was refused, or the command ``changes`` the chat and the sender may not."""
+    query = await query_of(update, context)
+    if query is None:
+        return None
+    info = await chat_info(update, context)
+    if changes and not await may_change(update, context, info):
+        return None
+    return query, info
 
 
 def tapped(update: Update, tap: type[C]) -> C:
@@ -88,6 +107,19 @@ async def answered_region_tap(
     info = await chat_info(update, context)
     await query.answer()
     return region, info
+
+
+async def allowed_region_tap(
+    update: Update, context: SitrepContext, tap: type[RegionTap]
+) -> tuple[CallbackQuery, str, ChatInfo] | None:
+    """A region button that changes the chat (subscribe, unsubscribe): the query, its region
+    and the chat, or None when the sender may not (:func:`allowed_tap`)."""
+    region = tapped(update, tap).region
+    allowed = await allowed_tap(update, context)
+    if allowed is None:
+        return None
+    query, _, info = allowed
+    return query, region, info
 
 
 async def expired(update: Update, context: SitrepContext) -> None:

@@ -7,21 +7,18 @@ from telegram import Update
 from bot import chats, overview
 from bot.i18n import t
 from handlers.callbacks import ShowLatest, Subscribe
-from handlers.common import answered_region_tap, chat_info, query_of, region_keyboard, reply
+from handlers.common import answered_region_tap, chat_info, region_keyboard, reply
 from handlers.context import SitrepContext
-from handlers.subscriptions import region_or_ask
+from handlers.subscriptions import asked_region
 
 
 async def latest(update: Update, context: SitrepContext) -> None:
     """/latest [region]: the last 12 hours of the given region or of each subscribed one."""
-    query = await query_of(update, context)
-    if query is None:
+    asked = await asked_region(update, context, ShowLatest)
+    if asked is None:
         return
-    info = await chat_info(update, context)
-    if query:
-        region = await region_or_ask(update, info.lang, query, ShowLatest)
-        if region is None:
-            return
+    info, region = asked
+    if region is not None:
         regions = [region]
     else:
         regions = await context.read(chats.regions_of, info.id)

@@ -21,10 +21,10 @@ from bot.maps.history import History, history_text, load_history, render_history
 from bot.maps.render import Town, fmt_clock
 from bot.maps.state import MapState, load_state
 from handlers.callbacks import ShowHistory
-from handlers.common import answered_region_tap, chat_info, query_of, region_keyboard, reply
+from handlers.common import answered_region_tap, chat_info, region_keyboard, reply
 from handlers.context import SitrepContext
-from handlers.subscriptions import region_or_ask
-from storage.crud.places import followed_places
+from handlers.subscriptions import asked_region
+from storage import crud
 
 
 def _map_inputs(
@@ -32,7 +32,7 @@ def _map_inputs(
 ) -> tuple[MapState, list[str], list[Town]]:
     towns = [
         (p.region, p.name_en if lang == "en" else p.name_uk)
-        for p in followed_places(session, chat_id)
+        for p in crud.followed_places(session, chat_id)
     ]
     return load_state(session, now), chats.regions_of(session, chat_id), towns
 
@@ -73,16 +73,11 @@ async def _send_history(update: Update, context: SitrepContext, lang: str, regio
 async def history_command(update: Update, context: SitrepContext) -> None:
     """/history [region]: 7 days of alerts as a timeline and a text; the chat's region when
     it follows exactly one, else a question."""
-    query = await query_of(update, context)
-    if query is None:
+    asked = await asked_region(update, context, ShowHistory)
+    if asked is None:
         return
-    info = await chat_info(update, context)
-    if query:
-        asked = await region_or_ask(update, info.lang, query, ShowHistory)
-        if asked is None:
-            return
-        region = asked
-    else:
+    info, region = asked
+    if region is None:
         mine = await context.read(chats.regions_of, info.id)
         if len(mine) != 1:
             await reply(

@@ -24,7 +24,7 @@ async def my_chat_member(update: Update, context: SitrepContext) -> None:
         await context.write(crud.deactivate_chat, chat.id)
         return
     if new in PRESENT and old in GONE:
-        chat_type = chat.type if chat.type in ("private", "group", "supergroup") else "channel"
+        chat_type = crud.chat_type_of(chat.type)
         lang = language_of(change.from_user.language_code if change.from_user else None)
         lang = await context.write(chats.welcome, chat.id, chat_type, lang)
         if chat.type in ("group", "supergroup"):

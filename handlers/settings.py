@@ -39,7 +39,7 @@ def _hhmm(minutes: int) -> str:
 
 
 def _summary(lang: str, chat: Chat) -> str:
-    on = [t(lang, f"topic.{name}") for i, name in enumerate(TOPICS) if chat.topics & (1 << i)]
+    on = [t(lang, f"topic.{name}") for name in crud.mask_to_topics(chat.topics)]
     quiet = (
         t(lang, "settings.quiet_range", start=_hhmm(chat.quiet_start), end=_hhmm(chat.quiet_end))
         if chat.quiet_start is not None and chat.quiet_end is not None

@@ -13,16 +13,15 @@ from handlers import towns
 from handlers.callbacks import RegionTap, Subscribe, Unsubscribe
 from handlers.common import (
     ChatInfo,
-    allowed_tap,
+    allowed_region_tap,
     chat_info,
+    command_text,
     edit,
-    may_change,
-    query_of,
     region_keyboard,
     reply,
-    tapped,
 )
 from handlers.context import SitrepContext
+from storage import crud
 
 KYIV_PAIR = {"UA-30": "UA-32", "UA-32": "UA-30"}
 
@@ -36,7 +35,7 @@ async def start(update: Update, context: SitrepContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
     user_lang = language_of(user.language_code if user else None)
-    chat_type = chat.type if chat.type in ("private", "group", "supergroup") else "group"
+    chat_type = crud.chat_type_of(chat.type)
     lang, mine = await context.write(chats.start, chat.id, chat_type, user_lang)
     name = ", " + html.escape(user.first_name) if user and chat.type == "private" else ""
     if chat.type != "private" and not await towns.is_group_admin(update, context):
@@ -65,12 +64,10 @@ async def _confirm(update: Update, info: ChatInfo, option: Option, regions: list
 
 async def subscribe_command(update: Update, context: SitrepContext) -> None:
     """/subscribe [text]: a region, a town (→ its oblast), typos; asks when ambiguous."""
-    query = await query_of(update, context)
-    if query is None:
+    asked = await command_text(update, context, changes=True)
+    if asked is None:
         return
-    info = await chat_info(update, context)
-    if not await may_change(update, context, info):
-        return
+    query, info = asked
     if not query:
         mine = await context.read(chats.regions_of, info.id)
         keyboard = region_keyboard(info.lang, Subscribe, marked=mine)
@@ -99,6 +96,21 @@ async def subscribe_command(update: Update, context: SitrepContext) -> None:
         await reply(update, text + "\n\n" + note, InlineKeyboardMarkup([[button]]))
         return
     await ask(update, info.lang, query, found, Subscribe)
+
+
+async def asked_region(
+    update: Update, context: SitrepContext, tap: type[RegionTap]
+) -> tuple[ChatInfo, str | None] | None:
+    """A read command's chat and the region its text names (None when it came bare); None when
+    nothing more is to be done: the text was refused, or the user was asked to choose."""
+    asked = await command_text(update, context)
+    if asked is None:
+        return None
+    query, info = asked
+    if not query:
+        return info, None
+    region = await region_or_ask(update, info.lang, query, tap)
+    return None if region is None else (info, region)
 
 
 async def region_or_ask(update: Update, lang: str, query: str, tap: type[RegionTap]) -> str | None:
@@ -134,11 +146,10 @@ def _option_label(lang: str, option: Option) -> str:
 
 async def subscribe_tap(update: Update, context: SitrepContext) -> None:
     """A region button: subscribe, tick it, confirm."""
-    region = tapped(update, Subscribe).region
-    tap = await allowed_tap(update, context)
+    tap = await allowed_region_tap(update, context, Subscribe)
     if tap is None:
         return
-    query, _, info = tap
+    query, region, info = tap
     regions = await context.write(chats.subscribe_region, info.id, region)
     name = t(info.lang, f"region.{region}")
     await query.answer(t(info.lang, "sub.done_short", region=name))
@@ -150,12 +161,10 @@ async def subscribe_tap(update: Update, context: SitrepContext) -> None:
 
 async def unsubscribe_command(update: Update, context: SitrepContext) -> None:
     """/unsubscribe [region]: buttons of the chat's regions when no argument."""
-    query = await query_of(update, context)
-    if query is None:
+    asked = await command_text(update, context, changes=True)
+    if asked is None:
         return
-    info = await chat_info(update, context)
-    if not await may_change(update, context, info):
-        return
+    query, info = asked
     mine = await context.read(chats.regions_of, info.id)
     if not mine:
         await reply(update, t(info.lang, "unsub.none"))
@@ -193,11 +202,10 @@ async def _do_unsubscribe(
 
 
 async def unsubscribe_tap(update: Update, context: SitrepContext) -> None:
-    region = tapped(update, Unsubscribe).region
-    tap = await allowed_tap(update, context)
+    tap = await allowed_region_tap(update, context, Unsubscribe)
     if tap is None:
         return
-    query, _, info = tap
+    query, region, info = tap
     text, rest = await _do_unsubscribe(update, context, info, region)
     await query.answer()
     markup = region_keyboard(info.lang, Unsubscribe, regions=rest) if rest else None

@@ -14,8 +14,8 @@ from typing import Final
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import chats
-from bot.geo.gazetteer import LEVEL_RANK, Place, load
-from bot.geo.lookup import lookup
+from bot.geo import Place, lookup
+from bot.geo.gazetteer import LEVEL_RANK, load
 from bot.geo.resolution import Option, resolve_off_loop
 from bot.i18n import t
 from bot.overview import place_name

@@ -19,13 +19,13 @@ from storage.db import database_unavailable
 
 logger = logging.getLogger(__name__)
 JOB_NAME: Final = "prune"
-PRUNER_KEY: Final = "pruner"  # Services.extra
 FIRST_AFTER: Final = timedelta(minutes=1)  # shortly after the start, once it has settled
 EVERY: Final = timedelta(days=1)
 
 
 async def prune_tick(context: SitrepContext) -> None:
-    pruner = context.services.extra[PRUNER_KEY]
+    assert context.job is not None
+    pruner = context.job.data
     assert isinstance(pruner, Pruner)
     try:
         await pruner.run(context.clock())
@@ -36,9 +36,10 @@ async def prune_tick(context: SitrepContext) -> None:
 
 
 def schedule_pruning(app: Application) -> None:  # type: ignore[type-arg]
-    """The pruner (retention from the settings, counts in the pipeline's metrics) and its job."""
+    """The pruner (retention from the settings, counts in the pipeline's metrics) and its job,
+    which carries it as its data."""
     jobs = cast("JobQueue[SitrepContext] | None", app.job_queue)  # PTB leaves it generic
     assert jobs is not None, "install python-telegram-bot[job-queue]"
     found: Services = app.bot_data[SERVICES]
-    found.extra[PRUNER_KEY] = Pruner(found.engine, found.settings, found.pipeline.metrics)
-    jobs.run_repeating(prune_tick, interval=EVERY, first=FIRST_AFTER, name=JOB_NAME)
+    pruner = Pruner(found.engine, found.settings, found.pipeline.metrics)
+    jobs.run_repeating(prune_tick, interval=EVERY, first=FIRST_AFTER, name=JOB_NAME, data=pruner)

@@ -21,6 +21,7 @@ from typing import Any
 
 import pymorphy3
 
+from bot.geo import translit
 from bot.geo.declension import CASES, Forms, adjective_ru, adjective_uk, noun_ru, noun_uk
 from bot.geo.extra_names import (
     CITY_ALIASES,
@@ -40,7 +41,6 @@ from bot.geo.foreign_names import ABROAD, ABROAD_EN, FOREIGN, FOREIGN_SURFACES, 
 from bot.geo.matcher_text import normalise_key
 from bot.geo.old_raions import OLD_RAIONS
 from bot.geo.regions import REGIONS, iso_from_katottg
-from bot.geo.translit import translit
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_PATH = ROOT / "scripts" / "data" / "katottg-2025-05-16.csv"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from sitrep.cli_ops import open_store
 
 

@@ -32,7 +32,7 @@ def _post_error(post: object) -> str | None:
     if region is not None and not isinstance(region, str):
         return "'default_region' must be a string"
     if region:
-        from bot.geo.regions import REGIONS
+        from bot.geo import REGIONS
 
         if region != "UA" and region not in REGIONS:
             return f"'default_region' is no region code: {region[:20]!r}"

@@ -1,9 +1,11 @@
 """``sitrep run``: the bot, the sources, the dispatcher and the health endpoint in one process.
 
-Start order: store → dispatcher → Telegram app → sources; stop order is the reverse of what
-produces work: sources first (no new posts), then updates, then the dispatcher, which finishes
-in-flight sends and leaves the rest in the outbox for the next start. The whole stop takes a few
-seconds, well inside the 10 s a container manager gives.
+Start order: store → dispatcher → Telegram app (``handlers/lifecycle.py``) → sources; the stop
+is the exact reverse, so what produces work stops first: sources (no new posts), then updates
+and the handlers in flight, then the dispatcher, which finishes in-flight sends and leaves the
+rest in the outbox for the next start. Every stop step runs even when one before it failed, and
+a failure is logged. The whole stop takes a few seconds, well inside the 10 s a container
+manager gives.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +25,6 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 from telegram import Bot
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder
@@ -40,15 +42,14 @@ from bot.sources.telegram_web import TelegramWebSource
 from bot.status_page import StatusPage
 from bot.watch import SourceService, alerts_service
 from handlers.app import ALLOWED_UPDATES, build_application
+from handlers.lifecycle import Fetch, on_exit, polling, running
 from storage import crud
-from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
-from storage.models import Outbox
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Runtime:
     """Everything ``sitrep run`` (and the demo) starts, so it can be stopped in order."""
 
@@ -59,7 +60,7 @@ class Runtime:
     dispatch_bot: Bot
     sources: SourceService
     client: httpx.AsyncClient
-    health: HealthServer | None
+    health: HealthServer | None = None
     alerts_api: AlertsApiService | None = None
     metrics: Metrics = field(default_factory=Metrics)
 
@@ -96,7 +97,15 @@ def build_runtime(
     )
     alerts_api = alerts_service(settings, engine, pipeline, client, metrics)
     runtime = Runtime(
-        settings, engine, app, dispatcher, dispatch_bot, sources, client, None, alerts_api, metrics
+        settings=settings,
+        engine=engine,
+        app=app,
+        dispatcher=dispatcher,
+        dispatch_bot=dispatch_bot,
+        sources=sources,
+        client=client,
+        alerts_api=alerts_api,
+        metrics=metrics,
     )
     if health and settings.metrics_port:
         runtime.health = HealthServer(
@@ -124,14 +133,11 @@ def _refresher(rt: Runtime) -> Callable[[], Awaitable[None]]:
 
     def outbox() -> tuple[int, list[float]]:
         with session_scope(rt.engine, readonly=True) as s:
-            depth = crud_outbox.pending_count(s)
-            rows = s.exec(
-                select(Outbox.created_at, Outbox.sent_at).where(col(Outbox.sent_at) > since[0])
-            ).all()
-        latencies = [(sent - created).total_seconds() for created, sent in rows if sent]
+            depth = crud.pending_count(s)
+            rows = crud.sent_since(s, since[0])
         if rows:
-            since[0] = max(sent for _, sent in rows if sent)
-        return depth, latencies
+            since[0] = max(sent for _, sent in rows)
+        return depth, [(sent - created).total_seconds() for created, sent in rows]
 
     async def refresh() -> None:
         stats, m = rt.dispatcher.stats, rt.metrics
@@ -174,51 +180,44 @@ def _checks(rt: Runtime) -> dict[str, Any]:
 
 
 async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None = None) -> None:
-    """Run until ``stop`` is set; then stop everything in order."""
-    app = rt.app
-    if rt.health is not None:
-        await rt.health.start()
-    await rt.dispatch_bot.initialize()
-    await rt.dispatcher.start()
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    s = rt.settings
-    try:  # a failed start (webhook port taken, URL refused) stops what already runs
-        if s.webhook_url:
-            await start_webhook(app, s)  # every instance serves Telegram's POSTs
-        else:
-            await app.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10
-            )
+    """Run until ``stop`` is set; then stop everything in order.
+
+    Each stop step is pushed as its part starts, so the stack unwinds in reverse, and a step
+    that fails (or a start that fails half-way) never keeps the later ones from running.
+    """
+    async with AsyncExitStack() as stack:
+        on_exit(stack, "client.aclose", rt.client.aclose)
+        if rt.health is not None:
+            await rt.health.start()
+            on_exit(stack, "health.stop", rt.health.stop)
+        await rt.dispatch_bot.initialize()
+        on_exit(stack, "dispatch_bot.shutdown", rt.dispatch_bot.shutdown)
+        await rt.dispatcher.start()
+        on_exit(stack, "dispatcher.stop", rt.dispatcher.stop)
+        await stack.enter_async_context(
+            running(rt.app, _fetch(rt.app, rt.settings), fetch_stop_timeout=3)
+        )
         await rt.sources.start()
+        on_exit(stack, "sources.stop", rt.sources.stop, 3)
         if rt.alerts_api is not None:
             await rt.alerts_api.start()
-        logger.info("sitrep.running", extra={"webhook": bool(s.webhook_url)})
+            on_exit(stack, "alerts_api.stop", rt.alerts_api.stop, 2)
+        logger.info("sitrep.running", extra={"webhook": bool(rt.settings.webhook_url)})
         if ready is not None:
             ready.set()
-        await stop.wait()
-    finally:
-        logger.info("sitrep.stopping")
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(rt.sources.stop(), 3)
-        if rt.alerts_api is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(rt.alerts_api.stop(), 2)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(app.updater.stop(), 3)
-        await rt.dispatcher.stop()
-        with contextlib.suppress(Exception):
-            await app.stop()
-            await app.shutdown()
-        with contextlib.suppress(Exception):
-            await rt.dispatch_bot.shutdown()
-        await rt.client.aclose()
-        if rt.health is not None:
-            await rt.health.stop()
-        logger.info("sitrep.stopped")
+        try:
+            await stop.wait()
+        finally:
+            logger.info("sitrep.stopping")
+    logger.info("sitrep.stopped")
+
+
+def _fetch(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> Fetch:
+    """Long polling, or Telegram's POSTs (:func:`start_webhook`) when ``SITREP_WEBHOOK_URL`` is
+    set."""
+    if s.webhook_url:
+        return lambda _updater: start_webhook(app, s)
+    return polling(poll_interval=0.0, timeout=10)
 
 
 async def start_webhook(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> None:

@@ -62,13 +62,16 @@ MEDIA_KEY_LEN: Final = 64
 
 
 class Channel(SQLModel, table=True):
-    """A Telegram channel we poll. ``username`` is stored lowercased without ``@``."""
+    """A Telegram channel we poll. ``username`` is stored lowercased without ``@`` (usernames
+    are case-insensitive, so lookups use it); ``display_name`` keeps the registry's spelling
+    ("chernigivskaODA") for what people read; empty means the username."""
 
     __tablename__ = "channels"
     __table_args__ = (CheckConstraint("username = lower(username)", name="username_lower"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigIntPK)
     username: str = Field(sa_type=String(64), unique=True)
+    display_name: str = Field(default="", sa_type=String(64))
     kind: str = Field(sa_type=String(16))
     default_region: str | None = Field(default=None, sa_type=String(REGION_LEN))
     title: str = Field(default="", sa_type=String(256))
@@ -81,6 +84,12 @@ class Channel(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=String(ERROR_LEN))
     consecutive_errors: int = 0
     last_post_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def shown(self) -> str:
+        """The username as people read it: the registry's spelling when it is known."""
+        name = self.display_name
+        return name if name and name.lower() == self.username else self.username
 
     @property
     def trusted(self) -> bool:
@@ -139,6 +148,8 @@ class Event(SQLModel, table=True):
     # A threat happening now (take cover) rather than a report; where a threat is heading.
     live: bool = Field(default=False, sa_type=Boolean)
     heading: list[str] = Field(default_factory=list, sa_type=JSONDoc)
+    # The trains a delay names ("743", "92/91"): figures that are no counts.
+    train_numbers: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -267,6 +278,7 @@ class Happening(SQLModel, table=True):
     kinds: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     heading: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONDoc)
+    train_numbers: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     last_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

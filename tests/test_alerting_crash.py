@@ -101,6 +101,7 @@ async def test_killed_mid_broadcast_delivers_everything_once(engine: Engine) -> 
     assert kills == 3 and _left(engine) == 0
     assert set(got) == set(range(1, CHATS + 1))  # nothing lost
     repeats = {chat: n - 1 for chat, n in got.items() if n > 1}
-    # a repeat only where a request was in flight at a kill, at most once per such kill
+    # A repeat only where a row was in flight at a kill, at most once per such kill. The window is
+    # the 4 workers' requests plus outcomes sent but not yet group-committed by the recorder, so
+    # its size depends on the machine's speed; what must hold is that nothing outside it repeats.
     assert all(uncertain[chat] >= extra for chat, extra in repeats.items()), (repeats, uncertain)
-    assert sum(repeats.values()) <= 4 * kills  # workers=4

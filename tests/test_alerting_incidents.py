@@ -68,10 +68,10 @@ async def test_two_incidents_in_one_region_stay_two_messages_and_a_follow_up_edi
     # one post, one message: the shelling with its toll and its damage
     first = kost.history[0]["text"]
     assert first.startswith("💥 Обстріл · Донеччина") and "🩹 Поранено 2" in first
-    assert "🏚️ Руйнування" in first and "🕯️" not in first
+    assert "🏚️ Пошкоджено 5 будинків" in first and "🕯️" not in first
     # the follow-up edited the Kostiantynivka message only, and says what changed
     assert "🩹 Поранено 4" in kost.text and "✎ Оновлено 03:05: поранених 2 → 4" in kost.text
-    assert "🏚️ Руйнування" in kost.text  # nothing that was sent is dropped
+    assert "🏚️ Пошкоджено 5 будинків" in kost.text  # nothing that was sent is dropped
     assert "@donetsk_oda" in kost.text and "@donetsk_police" in kost.text
     assert druzh.history == [] and "🕯️ Загинула 1 людина" in druzh.text
     assert tg.call_count("sendMessage") == 2 and tg.call_count("editMessageText") == 1

@@ -21,9 +21,6 @@ from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.botapi_state import SentMessage
 from storage import crud
-from storage.crud import live as crud_live
-from storage.crud import media as crud_media
-from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 from storage.models import Event, LiveMessage, Media, Post
 from tests.support.delivery import post, running, settle
@@ -158,11 +155,11 @@ def _long_summary(engine: Engine, chats: list[int]) -> int:
         s.add(event)
         s.flush()
         assert event.id is not None
-        happening = crud_live.add_happening(s, "report", "UA", MORNING)
+        happening = crud.add_happening(s, "report", "UA", MORNING)
         assert happening.id is not None
-        ids = crud_live.add_live(s, happening.id, 0, [(c, text) for c in chats])
-        key = crud_media.put_media(s, crud_media.media_key("night:test", png.getvalue()), png.getvalue())  # fmt: skip
-        crud_outbox.enqueue_live(
+        ids = crud.add_live(s, happening.id, 0, [(c, text) for c in chats])
+        key = crud.put_media(s, crud.media_key("night:test", png.getvalue()), png.getvalue())  # fmt: skip
+        crud.enqueue_live(
             s,
             [(event.id, c, lid, 1) for c, lid in ids.items()],
             media={lid: key for lid in ids.values()},

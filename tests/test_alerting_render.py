@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from bot.alerting import TOPIC_OF_KIND, AlertView, in_quiet_hours, render, split_html
 from bot.alerting.render import COUNT_ORDER, MAX_LEN, fmt_duration, fmt_int, u16len
-from bot.geo.regions import REGIONS
-from bot.parsing.events import KINDS
+from bot.geo import REGIONS
+from bot.parsing import KINDS
 from bot.standins.botapi_text import parse_text
 from storage.models import TOPICS
 

@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.alerting.areas import MINE, OTHER, followed, relation
-from bot.geo.lookup import lookup
+from bot.geo import lookup
 from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from storage import crud
-from storage.crud.places import FollowedPlace, follow_place, followed_places
 from storage.db import session_scope
 from storage.models import Chat
 from tests.support.delivery import post, running, settle
@@ -26,7 +25,7 @@ OWN_RAION = "🔴 02:09 Повітряна тривога в Ніжинськи�
 CITY = "Чернігів: уламки збитого дрона пошкодили два гаражі."
 
 
-def _nizhyn() -> FollowedPlace:
+def _nizhyn() -> crud.FollowedPlace:
     (place,) = [p for p in lookup("Ніжин") if p.level == "city" and p.region == "UA-74"]
     return followed(place)
 
@@ -50,7 +49,7 @@ def seed(engine: Engine) -> None:
             crud.upsert_chat(s, chat_id, type="private")
             crud.subscribe(s, chat_id, "UA-74")
         for chat_id in (2, 3):
-            assert follow_place(s, chat_id, _nizhyn())
+            assert crud.follow_place(s, chat_id, _nizhyn())
         chat = s.get(Chat, 3)
         assert chat is not None
         chat.other_areas = True
@@ -76,7 +75,7 @@ async def test_town_subscribed_chat_gets_its_oblast_and_own_raion_not_another(
 ) -> None:
     seed(engine)
     with session_scope(engine, readonly=True) as s:
-        assert [p.name_uk for p in followed_places(s, 2)] == ["Ніжин"]
+        assert [p.name_uk for p in crud.followed_places(s, 2)] == ["Ніжин"]
     async with running(engine, tg) as (pipeline, _):
         for i, text in enumerate((OBLAST, FAR_RAION, OWN_RAION), 1):
             at = T0 + timedelta(minutes=2 * i)

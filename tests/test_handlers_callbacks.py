@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.i18n import LANGUAGES
 from handlers import callbacks as cb
 from handlers.settings import OFFERED

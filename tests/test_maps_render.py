@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.latest import Staleness
 from bot.maps import cached_map
 from bot.maps.cache import RenderCache
@@ -32,7 +32,7 @@ from bot.maps.render import (
     render_map,
 )
 from bot.maps.state import PARTIAL, WHOLE, make_state
-from storage.crud.summaries import EventRow
+from storage import crud
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -190,9 +190,9 @@ def test_last_night_window() -> None:
     assert start.astimezone(KYIV).day == 24 and end == late
 
 
-def _row(i: int, kind: str, at: datetime, raion: str | None) -> EventRow:
+def _row(i: int, kind: str, at: datetime, raion: str | None) -> crud.EventRow:
     places = [{"name_uk": raion, "level": "raion", "region": "UA-12"}] if raion else []
-    return EventRow(i, kind, "UA-12", ["UA-12"], {}, places, at, "air_alert_ua", i)
+    return crud.EventRow(i, kind, "UA-12", ["UA-12"], {}, places, at, "air_alert_ua", i)
 
 
 @given(

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.parsing import COUNT_FIELDS, KINDS, parse
 
 VALID_REGIONS = set(REGIONS) | {"UA"}

@@ -17,10 +17,6 @@ from bot.metrics import Metrics
 from bot.prune import Pruner
 from handlers import upkeep
 from storage import crud
-from storage.crud import broadcasts as crud_broadcasts
-from storage.crud import live as crud_live
-from storage.crud import media as crud_media
-from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 from storage.models import Broadcast, Event, Happening, LiveMessage, Outbox, Post
 from tests.support.kit import running_bot
@@ -72,12 +68,12 @@ class Seed:
         self.happening("recent_incident", "report", RECENT, ended=True)
         live = self.happening("old_unsent", "threat", OLD, ended=True)
         with session_scope(engine) as s:
-            crud_outbox.enqueue_live(
+            crud.enqueue_live(
                 s, [(self.events["recent"], 2, live, 1)], now=OLD, media={live: "map:wanted"}
             )
             for key in ("map:wanted", "map:sent"):  # pictures: one an unsent row still names
-                crud_media.put_media(s, key, b"png", now=days_ago(10))
-            crud_media.put_media(s, "map:new", b"png", now=RECENT)
+                crud.put_media(s, key, b"png", now=days_ago(10))
+            crud.put_media(s, "map:new", b"png", now=RECENT)
 
     def post(
         self, key: str, channel: int, message_id: int, at: datetime, kind: str, regions: list[str]
@@ -102,12 +98,10 @@ class Seed:
     def happening(self, key: str, kind: str, at: datetime, *, ended: bool) -> int:
         """A happening last updated at ``at`` with a live message; returns that message's id."""
         with session_scope(self.engine) as s:
-            row = crud_live.add_happening(
-                s, kind, "UA-74", at, ended_at=at if ended else None, now=at
-            )
+            row = crud.add_happening(s, kind, "UA-74", at, ended_at=at if ended else None, now=at)
             assert row.id is not None
             self.happenings[key] = row.id
-            live = crud_live.add_live(s, row.id, 0, [(1, key)], now=at)
+            live = crud.add_live(s, row.id, 0, [(1, key)], now=at)
             return live[1]
 
 
@@ -158,7 +152,7 @@ async def test_old_rows_go_recent_and_live_ones_stay(
     assert done["happenings"] == 2 and done["live_messages"] == 2
     assert done["media"] == 1
     with session_scope(engine, readonly=True) as s:
-        assert {k for k in ("map:wanted", "map:sent", "map:new") if crud_media.get_media(s, k)} == {
+        assert {k for k in ("map:wanted", "map:sent", "map:new") if crud.get_media(s, k)} == {
             "map:wanted",
             "map:new",
         }
@@ -189,7 +183,7 @@ async def test_retention_comes_from_the_settings(engine: Engine) -> None:
 async def test_an_unreported_broadcast_keeps_its_rows(engine: Engine) -> None:
     seed = Seed(engine)
     with session_scope(engine) as s:
-        bid = crud_broadcasts.add_broadcast(s, seed.events["recent"], 1, "en", 3, now=days_ago(10))
+        bid = crud.add_broadcast(s, seed.events["recent"], 1, "en", 3, now=days_ago(10))
     await Pruner(engine, settings(outbox_retention_days=1)).run(NOW)
     assert seed.outbox["recent/1/sent"] in ids(engine, Outbox)  # its report is still due
     with session_scope(engine) as s:
@@ -206,6 +200,6 @@ async def test_the_job_runs_shortly_after_the_start_and_daily(tmp_path: Path) ->
         assert job.job.trigger.interval == timedelta(days=1)
         wait = job.next_t - datetime.now(UTC)
         assert timedelta(seconds=30) < wait <= timedelta(minutes=1)
-        assert isinstance(bot.svc.extra[upkeep.PRUNER_KEY], Pruner)
+        assert isinstance(job.data, Pruner)
     async with running_bot(tmp_path / "b") as bot:  # the handler tests' kit leaves it off
         assert not bot.app.job_queue.get_jobs_by_name(upkeep.JOB_NAME)

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from storage import crud
-from storage.crud import EventData
 from storage.db import session_scope
 from storage.models import Event, EventRegion
 
@@ -34,8 +33,10 @@ def _count(engine: Engine, model: type[Event] | type[EventRegion]) -> int:
 def test_replace_events_create_update_delete(engine: Engine) -> None:
     pid = _post(engine)
     first = [
-        EventData("shelling", ["UA-12"], {"locations": 3}, "Обстріл", [{"name_uk": "Нікополь"}]),
-        EventData("casualties", ["UA-12"], {"killed": 1, "injured": 2}),
+        crud.EventData(
+            "shelling", ["UA-12"], {"locations": 3}, "Обстріл", [{"name_uk": "Нікополь"}]
+        ),
+        crud.EventData("casualties", ["UA-12"], {"killed": 1, "injured": 2}),
     ]
     with session_scope(engine) as s:
         ch = crud.replace_events_for_post(s, pid, first, now=T0)
@@ -49,8 +50,8 @@ def test_replace_events_create_update_delete(engine: Engine) -> None:
         assert not ch.created and not ch.updated
         assert all(e.updated_at == T0 for e in ch.unchanged)
     second = [
-        EventData("shelling", ["UA-12", "UA-23", "UA-12"], {"locations": 4}),
-        EventData("damage", ["UA-12"], {}),
+        crud.EventData("shelling", ["UA-12", "UA-23", "UA-12"], {"locations": 4}),
+        crud.EventData("damage", ["UA-12"], {}),
     ]
     with session_scope(engine) as s:
         ch = crud.replace_events_for_post(s, pid, second, now=T0 + timedelta(hours=2))
@@ -78,28 +79,28 @@ def test_replace_events_create_update_delete(engine: Engine) -> None:
 
 def test_live_and_heading_are_stored_and_an_edit_updates_them(engine: Engine) -> None:
     pid = _post(engine)
-    threat = EventData("drones", ["UA-53", "UA-59"], live=True, heading=["UA-53", "UA-53"])
+    threat = crud.EventData("drones", ["UA-53", "UA-59"], live=True, heading=["UA-53", "UA-53"])
     with session_scope(engine) as s:
-        crud.replace_events_for_post(s, pid, [threat, EventData("damage", ["UA-59"])], now=T0)
+        crud.replace_events_for_post(s, pid, [threat, crud.EventData("damage", ["UA-59"])], now=T0)
     with session_scope(engine, readonly=True) as s:
         got = {e.kind: (e.live, e.heading) for e in crud.events_for_post(s, pid)}
         assert got == {"drones": (True, ["UA-53"]), "damage": (False, [])}
     with session_scope(engine) as s:  # the same post edited into a report
-        ch = crud.replace_events_for_post(s, pid, [EventData("drones", ["UA-59"])], now=T0)
+        ch = crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["UA-59"])], now=T0)
         assert [(e.kind, e.live, e.heading) for e in ch.updated] == [("drones", False, [])]
     with session_scope(engine) as s, pytest.raises(ValueError, match="region"):
-        crud.replace_events_for_post(s, pid, [EventData("drones", ["UA"], heading=["Kyiv"])])
+        crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["UA"], heading=["Kyiv"])])
 
 
 def test_replace_events_marks_post_parsed_and_validates(engine: Engine) -> None:
     pid = _post(engine)
     with session_scope(engine) as s:
-        crud.replace_events_for_post(s, pid, [EventData("drones", ["UA"])], now=T0)
+        crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["UA"])], now=T0)
         assert crud.unparsed_posts(s) == []
     with session_scope(engine) as s, pytest.raises(ValueError, match="duplicate"):
-        crud.replace_events_for_post(s, pid, [EventData("drones", ["UA"])] * 2)
+        crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["UA"])] * 2)
     with session_scope(engine) as s, pytest.raises(ValueError, match="region"):
-        crud.replace_events_for_post(s, pid, [EventData("drones", ["Kyiv"])])
+        crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["Kyiv"])])
     with session_scope(engine) as s, pytest.raises(LookupError):
         crud.replace_events_for_post(s, 12345, [])
 
@@ -107,14 +108,14 @@ def test_replace_events_marks_post_parsed_and_validates(engine: Engine) -> None:
 def test_edited_post_updates_events_not_duplicates(engine: Engine) -> None:
     pid = _post(engine, text="v1")
     with session_scope(engine) as s:
-        crud.replace_events_for_post(s, pid, [EventData("drones", ["UA-74"], {"launched": 5})])
+        crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["UA-74"], {"launched": 5})])
     with session_scope(engine) as s:
         ch = crud.get_channel_by_username(s, "dnipropetrovska_oda")
         post, status = crud.upsert_post(
             s, channel_id=ch.id or 0 if ch else 0, message_id=1, text="v2", published_at=T0
         )
         assert (status, post.version, post.id) == ("edited", 2, pid)
-        crud.replace_events_for_post(s, pid, [EventData("drones", ["UA-74"], {"launched": 7})])
+        crud.replace_events_for_post(s, pid, [crud.EventData("drones", ["UA-74"], {"launched": 7})])
     with session_scope(engine, readonly=True) as s:
         (event,) = crud.events_for_post(s, pid)
         assert event.counts == {"launched": 7}
@@ -140,7 +141,7 @@ def test_recent_events(engine: Engine) -> None:
                 text=str(i),
                 published_at=T0 - timedelta(hours=hours_ago),
             )
-            crud.replace_events_for_post(s, post.id or 0, [EventData(kind, regions)])
+            crud.replace_events_for_post(s, post.id or 0, [crud.EventData(kind, regions)])
     since = T0 - timedelta(hours=12)
     with session_scope(engine, readonly=True) as s:
         got = crud.recent_events(s, "UA-74", since)

@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from storage import crud
-from storage.crud import EventData
-from storage.crud import outbox as crud_outbox
 from storage.db import session_scope
 
 T0 = datetime(2025, 11, 25, 8, 0, tzinfo=UTC)
@@ -24,7 +22,7 @@ def _event_and_chats(engine: Engine, n_chats: int = 3) -> tuple[int, list[int]]:
             s, channel_id=ch.id or 0, message_id=1, text="x", published_at=T0
         )
         (event,) = crud.replace_events_for_post(
-            s, post.id or 0, [EventData("drones", ["UA-74"])]
+            s, post.id or 0, [crud.EventData("drones", ["UA-74"])]
         ).created
         for chat_id in chats:
             crud.upsert_chat(s, chat_id, type="supergroup")
@@ -184,7 +182,7 @@ def test_claim_takes_threats_before_reports_before_digests(engine: Engine) -> No
         assert [r.id for r in crud.claim_due(s, 2, now=T0)] == [threat, report]
         assert [r.id for r in crud.claim_due(s, 5, now=T0)] == [digest]
     with session_scope(engine) as s:  # without priority: oldest first, whatever the class
-        crud_outbox.release(s, [digest, report, threat], now=T0)
+        crud.release(s, [digest, report, threat], now=T0)
     with session_scope(engine) as s:
         rows = crud.claim_due(s, 3, now=T0, by_priority=False)
         assert [r.id for r in rows] == [digest, report, threat]
@@ -207,11 +205,11 @@ def test_expire_overdue_by_class_time_to_live(engine: Engine) -> None:
         threat, *_ = crud.enqueue(s, event_id, chats[:1], klass="threat", now=T0)
         report, *_ = crud.enqueue(s, event_id, chats[1:2], klass="report", now=T0)
         held, *_ = crud.enqueue(s, event_id, chats[2:], klass="threat", now=T0)
-        crud_outbox.claim_due(s, 1, now=T0)  # claims one threat: in hand, not expired
+        crud.claim_due(s, 1, now=T0)  # claims one threat: in hand, not expired
     ttl = {"threat": 1800.0, "report": 43200.0, "digest": 86400.0}
     with session_scope(engine) as s:
-        assert crud_outbox.expire_overdue(s, ttl, now=T0 + timedelta(minutes=29)) == 0
-        assert crud_outbox.expire_overdue(s, ttl, now=T0 + timedelta(minutes=31)) == 1
+        assert crud.expire_overdue(s, ttl, now=T0 + timedelta(minutes=29)) == 0
+        assert crud.expire_overdue(s, ttl, now=T0 + timedelta(minutes=31)) == 1
     statuses = {i: _status(engine, i)[0] for i in (threat, report, held)}
     assert sorted(statuses.values()) == ["expired", "pending", "sending"]
     assert statuses[report] == "pending"
@@ -226,6 +224,6 @@ def test_periodic_requeue_leaves_rows_in_hand_alone(engine: Engine) -> None:
         crud.claim_due(s, 3, now=T0)
     later = T0 + timedelta(minutes=5)
     with session_scope(engine) as s:
-        n = crud_outbox.requeue_stale_sending(s, later, now=later, keep={ids[0]})
+        n = crud.requeue_stale_sending(s, later, now=later, keep={ids[0]})
         assert n == 2
     assert [_status(engine, i)[0] for i in ids] == ["sending", "pending", "pending"]

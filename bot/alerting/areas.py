@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Final
 
-from bot.geo.gazetteer import Place, load
-from storage.crud.places import FollowedPlace
+from bot.geo import Place
+from bot.geo.gazetteer import load
+from storage import crud
 
 MINE: Final = "mine"
 OTHER: Final = "other"
@@ -36,7 +37,7 @@ def _index() -> tuple[dict[tuple[str, str], set[tuple[str, str]]], dict[str, str
     return where, hromadas
 
 
-def followed(place: Place) -> FollowedPlace:
+def followed(place: Place) -> crud.FollowedPlace:
     """What a chat following ``place`` keeps: the place with its raion and hromada."""
     g = load()
     raion = hromada = ""
@@ -48,7 +49,7 @@ def followed(place: Place) -> FollowedPlace:
             code = g.raion[idx]
             raion = next((p.name_uk for p in g.places if p.key == code), "")
         hromada = place.name_uk if place.level == "hromada" else _index()[1].get(place.key[:9], "")
-    return FollowedPlace(
+    return crud.FollowedPlace(
         place.key, place.region, place.level, place.name_uk, place.name_en, raion, hromada
     )
 
@@ -58,7 +59,7 @@ def _name(place: Mapping[str, Any]) -> str:
 
 
 def relation(
-    mine: Iterable[FollowedPlace], places: Iterable[Mapping[str, Any]], region: str
+    mine: Iterable[crud.FollowedPlace], places: Iterable[Mapping[str, Any]], region: str
 ) -> str:
     """:data:`MINE` when what ``places`` (an alert's area or a post's places) say about
     ``region`` concerns one of the chat's places there, or the whole region; else :data:`OTHER`."""

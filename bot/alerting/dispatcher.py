@@ -51,9 +51,7 @@ from bot.alerting.sending import (
     send_new,
     send_with_photo,
 )
-from storage.crud import live as crud_live
-from storage.crud import outbox as crud_outbox
-from storage.crud.live import Delivered, Job
+from storage import crud
 from storage.db import session_scope
 from storage.models import OUTBOX_CLASSES
 
@@ -97,14 +95,14 @@ class Dispatcher:
         p = self.policy
         self.breaker = CircuitBreaker(p.breaker_after, p.breaker_base_s, p.breaker_max_s)
         self._global = TokenBucket(rate, self.limits.global_burst, time.monotonic())
-        self._sched: ChatScheduler[Job] = ChatScheduler(
+        self._sched: ChatScheduler[crud.Job] = ChatScheduler(
             self.limits,
             lambda j: j.chat_id,
             lambda j: j.chat_type != "private",
             priority_of=(lambda j: j.priority) if p.priority else (lambda _j: 0),
         )
         self._mine: set[int] = set()  # claimed by this process and not finished
-        self._ready: asyncio.Queue[Job] = asyncio.Queue(maxsize=self.workers)
+        self._ready: asyncio.Queue[crud.Job] = asyncio.Queue(maxsize=self.workers)
         self.recorder = Recorder(engine, clock)
         # live_id -> (message id, text shown, shown as a photo's caption)
         self._live: dict[int, tuple[int, str, bool]] = {}
@@ -114,12 +112,12 @@ class Dispatcher:
         self._idle = asyncio.Event()
         self._stopping = False
         self._claimed = 0  # claimed and not finished (queued, ready or in flight)
-        self._inflight: dict[int, Job] = {}
+        self._inflight: dict[int, crud.Job] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._recent_429: list[float] = []
         self._more_due = False
-        self._in_hand: Job | None = None
+        self._in_hand: crud.Job | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -143,7 +141,7 @@ class Dispatcher:
     def _requeue(self) -> int:
         now = self.clock()
         with session_scope(self.engine) as s:
-            return crud_outbox.requeue_stale_sending(s, now + timedelta(seconds=1), now=now)
+            return crud.requeue_stale_sending(s, now + timedelta(seconds=1), now=now)
 
     def wake(self) -> None:
         """Start a round now (the sink calls this after the pipeline committed)."""
@@ -165,11 +163,15 @@ class Dispatcher:
         return self._claimed
 
     @property
+    def alive(self) -> bool:
+        """Started, and none of its loops has ended (a loop that ends has crashed)."""
+        return bool(self._tasks) and all(not t.done() for t in self._tasks)
+
+    @property
     def health(self) -> tuple[bool, str]:
         """For ``/healthz``: failing while Telegram does not answer or outcomes cannot be
         written; the detail names what fails."""
-        alive = bool(self._tasks) and all(not t.done() for t in self._tasks)
-        return health_of(alive, self.breaker, self.recorder, self._claimed)
+        return health_of(self.alive, self.breaker, self.recorder, self._claimed)
 
     async def stop(self) -> None:
         """Stop claiming, let in-flight sends finish (``stop_grace_s``), hand the rest back."""
@@ -253,7 +255,7 @@ class Dispatcher:
 
     def _retry_now(self) -> None:
         with session_scope(self.engine) as s:
-            crud_outbox.retry_now(s, now=self.clock())
+            crud.retry_now(s, now=self.clock())
 
     def _open_breaker(self) -> None:
         """Whole API failing: hand every queued row back (no attempt counted), pause claiming."""
@@ -268,13 +270,11 @@ class Dispatcher:
             extra={"failures": self.breaker.failures, "released": len(queued)},
         )
 
-    def _claim(self, limit: int) -> tuple[list[Job], list[int]]:
+    def _claim(self, limit: int) -> tuple[list[crud.Job], list[int]]:
         with session_scope(self.engine) as s:
-            rows = crud_outbox.claim_due(
-                s, limit, now=self.clock(), by_priority=self.policy.priority
-            )
+            rows = crud.claim_due(s, limit, now=self.clock(), by_priority=self.policy.priority)
             ids = [r.id for r in rows if r.id is not None]
-            jobs = crud_live.jobs_for(s, ids)
+            jobs = crud.jobs_for(s, ids)
         found = {j.outbox_id for j in jobs}
         return jobs, [i for i in ids if i not in found]
 
@@ -289,13 +289,13 @@ class Dispatcher:
                 self.stats.requeued += done[1]
                 self._wake.set()
 
-    def _overdue(self, job: Job, now: datetime) -> bool:
+    def _overdue(self, job: crud.Job, now: datetime) -> bool:
         ttl = self.policy.ttl_for(OUTBOX_CLASSES[job.priority])
         return (
             ttl > 0 and job.created_at is not None and now - job.created_at > timedelta(seconds=ttl)
         )
 
-    def _expire(self, job: Job) -> None:
+    def _expire(self, job: crud.Job) -> None:
         self.stats.expired += 1
         logger.warning(
             "dispatcher.expired",
@@ -330,7 +330,7 @@ class Dispatcher:
             if not self._inflight:
                 self._idle.set()
 
-    async def _deliver(self, job: Job) -> None:
+    async def _deliver(self, job: crud.Job) -> None:
         known = self._live.get(job.live_id) if job.live_id is not None else None
         if known is not None and known[2] != job.captioned:
             job = replace(job, captioned=known[2])  # sent moments ago, not yet recorded
@@ -384,17 +384,19 @@ class Dispatcher:
 
     # ---- outcomes --------------------------------------------------------------------------
 
-    def _sent(self, job: Job, message_id: int, captioned: bool | None = None) -> None:
+    def _sent(self, job: crud.Job, message_id: int, captioned: bool | None = None) -> None:
         self.breaker.success()
         if job.live_id is not None:
             shown_as = job.captioned if captioned is None else captioned
             self._live[job.live_id] = (message_id, job.text, shown_as)
             if len(self._live) > 200_000:
                 self._live.pop(next(iter(self._live)))
-        self.recorder.sent(Delivered(job.outbox_id, job.live_id, job.text, message_id, captioned))
+        self.recorder.sent(
+            crud.Delivered(job.outbox_id, job.live_id, job.text, message_id, captioned)
+        )
         self._release_chat(job)
 
-    def _release_chat(self, job: Job, *, pause_s: float = 0.0, again: bool = False) -> None:
+    def _release_chat(self, job: crud.Job, *, pause_s: float = 0.0, again: bool = False) -> None:
         self._sched.done(job, pause_s=pause_s, again=again)
         if not again:
             self._claimed -= 1
@@ -403,7 +405,7 @@ class Dispatcher:
                 self._more_due = False
                 self._wake.set()  # refill before the queue runs dry
 
-    def _rate_limited(self, job: Job, retry_after: float) -> None:
+    def _rate_limited(self, job: crud.Job, retry_after: float) -> None:
         """429: wait as told. Several chats limited within a second → pause everyone."""
         self.stats.rate_limited += 1
         self.breaker.success()
@@ -416,7 +418,7 @@ class Dispatcher:
         )
         self._release_chat(job, pause_s=retry_after, again=True)
 
-    def _retry(self, job: Job, error: str, *, network: bool = False) -> None:
+    def _retry(self, job: crud.Job, error: str, *, network: bool = False) -> None:
         """Try again later; a network failure waits for the class's time to live, anything
         else gives up after ``MAX_ATTEMPTS``."""
         now = self.clock()
@@ -430,13 +432,13 @@ class Dispatcher:
         self.recorder.retry(job.outbox_id, at, error)
         self._release_chat(job)
 
-    def _dead(self, job: Job, error: str) -> None:
+    def _dead(self, job: crud.Job, error: str) -> None:
         self.stats.dead += 1
         logger.warning("dispatcher.dead", extra={"chat_id": job.chat_id, "error": error})
         self.recorder.dead(job.outbox_id, error)
         self._release_chat(job)
 
-    def _gone(self, job: Job, error: str) -> None:
+    def _gone(self, job: crud.Job, error: str) -> None:
         """403 / chat gone: deactivate the chat and drop what we hold for it."""
         self.stats.deactivated += 1
         logger.info("dispatcher.chat_gone", extra={"chat_id": job.chat_id, "error": error})

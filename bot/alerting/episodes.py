@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from sqlmodel import Session
 
-from storage.crud import live as crud_live
+from storage import crud
 from storage.models import Happening
 
 SLACK: Final = timedelta(minutes=10)
@@ -41,7 +41,7 @@ def resolve(
 ) -> Happening:
     """The alert episode an ``air_alert_start``/``air_alert_end`` at ``at`` belongs to."""
     if kind == "air_alert_start":
-        found = crud_live.find_happening(
+        found = crud.find_happening(
             session,
             ALERT,
             region,
@@ -51,11 +51,11 @@ def resolve(
             area=area,
         )
         if found is None:
-            return crud_live.add_happening(session, ALERT, region, at, now=now, area=area)
+            return crud.add_happening(session, ALERT, region, at, now=now, area=area)
         if at < found.started_at:
             found.started_at = at
         return found
-    found = crud_live.find_happening(
+    found = crud.find_happening(
         session,
         ALERT,
         region,
@@ -65,7 +65,7 @@ def resolve(
         area=area,
     )
     if found is None:  # an all-clear without a start we saw: duration unknown
-        return crud_live.add_happening(session, ALERT, region, at, ended_at=at, now=now, area=area)
+        return crud.add_happening(session, ALERT, region, at, ended_at=at, now=now, area=area)
     if found.ended_at is None or at < found.ended_at:
         found.ended_at = at
     return found

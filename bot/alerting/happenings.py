@@ -34,7 +34,7 @@ from bot.alerting.episodes import area_of as area_of
 from bot.alerting.episodes import merge as merge
 from bot.alerting.episodes import resolve as resolve
 from bot.alerting.render import REPORT_ORDER, AlertView, Change
-from storage.crud import live as crud_live
+from storage import crud
 from storage.models import Event, Happening
 from storage.types import as_utc
 
@@ -46,6 +46,7 @@ THREAT: Final = "threat"
 REPORT: Final = "report"
 ALERT_KINDS: Final = frozenset({"air_alert_start", "air_alert_end"})
 MAX_PLACES_KEPT: Final = 24
+MAX_TRAINS_KEPT: Final = 30
 END_SLOT: Final = 1
 NATIONWIDE: Final = "UA"
 FAMILY: Final[Mapping[str, str]] = {
@@ -95,6 +96,7 @@ class Report:
     regions: list[str] = field(default_factory=list)
     heading: list[str] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
+    train_numbers: list[str] = field(default_factory=list)
 
     @property
     def tag(self) -> str:
@@ -124,6 +126,9 @@ def report_of(
         report.regions.extend(r for r in e.regions if r not in report.regions)
         report.heading.extend(r for r in e.heading if r not in report.heading)
         report.places.extend(e.places)
+        report.train_numbers.extend(
+            n for n in (e.train_numbers or []) if n not in report.train_numbers
+        )
     return report
 
 
@@ -160,9 +165,7 @@ def same_incident(happening: Happening, report: Report) -> bool:
 def resolve_incident(session: Session, report: Report, now: datetime) -> Happening:
     """The incident ``report`` belongs to: the one its post already fed, else the latest
     one it is about, else a new one."""
-    candidates = crud_live.recent_incidents(
-        session, since=report.at - LOOKBACK, until=report.at + SLACK
-    )
+    candidates = crud.recent_incidents(session, since=report.at - LOOKBACK, until=report.at + SLACK)
     for happening in candidates:
         if report.tag in happening.sources:
             return happening
@@ -171,15 +174,23 @@ def resolve_incident(session: Session, report: Report, now: datetime) -> Happeni
             return happening
     primary = next((r for r in report.regions if r not in report.heading), report.regions[0])
     kind = THREAT if report.live else REPORT
-    return crud_live.add_happening(session, kind, primary, report.at, now=now)
+    return crud.add_happening(session, kind, primary, report.at, now=now)
 
 
 def merge_incident(happening: Happening, report: Report, now: datetime) -> None:
     """Fold ``report`` into the incident: its figures replace the same figures (running
     totals), kinds, regions, places and sources add up, and what changed is kept."""
     first = not happening.sources
+    trains = list(happening.train_numbers)
+    new_trains = [n for n in dict.fromkeys(report.train_numbers) if n not in trains]
+    if new_trains:
+        trains = (trains + new_trains)[:MAX_TRAINS_KEPT]
+        happening.train_numbers = trains
     counts = dict(happening.counts)
     changed: list[list[Any]] = []
+    delay = report.figures.get("train_delay")
+    if delay is not None and report.train_numbers and delay.get("trains", 0) < len(trains):
+        delay["trains"] = len(trains)  # the incident's trains, not only this post's
     for kind, figures in report.figures.items():
         for key, value in figures.items():
             slot = f"{kind}.{key}"
@@ -208,9 +219,11 @@ def merge_incident(happening: Happening, report: Report, now: datetime) -> None:
         happening.started_at = report.at
     if happening.last_at is None or report.at > happening.last_at:
         happening.last_at = report.at
-    if not first and (changed or added):
+    if not first and (changed or added or new_trains):
         when = max(report.at, report.reported_at or report.at)
-        happening.changes = [{"at": when.isoformat(), "figures": changed, "places": added}]
+        happening.changes = [
+            {"at": when.isoformat(), "figures": changed, "places": added, "trains": new_trains}
+        ]
     happening.updated_at = now
 
 
@@ -302,6 +315,7 @@ def view_of(
             figures[kinds[0]][kind] = int(value)
     changes: list[Change] = []
     added: list[str] = []
+    added_trains: list[str] = []
     updated_at = None
     for change in happening.changes[-1:]:
         updated_at = datetime.fromisoformat(str(change.get("at")))
@@ -311,6 +325,8 @@ def view_of(
             if allowed is None or k in allowed
         ]
         added = [str(p) for p in change.get("places", [])]
+        if allowed is None or "train_delay" in allowed:
+            added_trains = [str(n) for n in change.get("trains", [])]
     first = kinds[0] if kinds else happening.kind
     return AlertView(
         first,
@@ -327,4 +343,6 @@ def view_of(
         changes=changes,
         added_places=added,
         other_area=other_area,
+        train_numbers=list(happening.train_numbers) if "train_delay" in kinds else [],
+        added_trains=added_trains,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.alerting.policy import CircuitBreaker, DeliveryPolicy
 from bot.alerting.recorder import Recorder
-from storage.crud import outbox as crud_outbox
+from storage import crud
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -31,9 +31,9 @@ async def maintain(
 
     def sweep() -> tuple[int, int]:
         with session_scope(engine) as s:
-            expired = crud_outbox.expire_overdue(s, policy.ttl_s, now=now)
+            expired = crud.expire_overdue(s, policy.ttl_s, now=now)
             stale = now - timedelta(seconds=policy.stale_after_s)
-            requeued = crud_outbox.requeue_stale_sending(s, stale, now=now, keep=keep)
+            requeued = crud.requeue_stale_sending(s, stale, now=now, keep=keep)
         return expired, requeued
 
     try:

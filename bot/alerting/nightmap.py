@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.alerting.happenings import NATIONWIDE, REPORT, WEAPON_KINDS, message_class
-from storage.crud import media as crud_media
+from storage import crud
 from storage.models import Happening
 
 logger = logging.getLogger(__name__)
@@ -53,8 +53,8 @@ def night_pictures(
                 began = time.perf_counter()
                 png = render_night_map(night, lang, tz)
                 took_ms = round(1000 * (time.perf_counter() - began))
-                key = crud_media.media_key(f"night:{start.astimezone(tz):%Y-%m-%d}:{lang}", png)
-                out[lang] = crud_media.put_media(session, key, png, now=at)
+                key = crud.media_key(f"night:{start.astimezone(tz):%Y-%m-%d}:{lang}", png)
+                out[lang] = crud.put_media(session, key, png, now=at)
                 logger.info(
                     "alerting.night_map", extra={"lang": lang, "bytes": len(png), "ms": took_ms}
                 )

@@ -23,7 +23,7 @@ from telegram import Bot, Message
 from telegram.error import BadRequest
 
 from bot.html_split import u16len, visible
-from storage.crud import media as crud_media
+from storage import crud
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -52,11 +52,11 @@ class PhotoStore:
 
     def _load(self, key: str) -> tuple[bytes, str | None] | None:
         with session_scope(self.engine, readonly=True) as s:
-            return crud_media.get_media(s, key)
+            return crud.get_media(s, key)
 
     def _save_file_id(self, key: str, file_id: str) -> None:
         with session_scope(self.engine) as s:
-            crud_media.set_file_id(s, key, file_id)
+            crud.set_file_id(s, key, file_id)
 
     async def _picture(self, key: str) -> _Picture | None:
         found = self._pictures.get(key)

@@ -24,10 +24,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from storage.crud import deactivate_chat
-from storage.crud import live as crud_live
-from storage.crud import outbox as crud_outbox
-from storage.crud.live import Delivered
+from storage import crud
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -37,7 +34,7 @@ logger = logging.getLogger(__name__)
 class _Op:
     kind: str  # sent | retry | dead | expired | deactivate | release
     outbox_id: int = 0
-    delivered: Delivered | None = None
+    delivered: crud.Delivered | None = None
     at: datetime | None = None
     error: str | None = None
 
@@ -82,7 +79,7 @@ class Recorder:
             self._held[op.outbox_id] += 1
         self._queue.put_nowait(op)
 
-    def sent(self, delivered: Delivered) -> None:
+    def sent(self, delivered: crud.Delivered) -> None:
         self._put(_Op("sent", delivered.outbox_id, delivered=delivered))
 
     def retry(self, outbox_id: int, at: datetime, error: str) -> None:
@@ -135,17 +132,17 @@ class Recorder:
     def _write(self, ops: list[_Op]) -> None:
         now = self.clock()
         with session_scope(self.engine) as s:
-            crud_live.record_delivered(
+            crud.record_delivered(
                 s, [op.delivered for op in ops if op.delivered is not None], now=now
             )
             for op in ops:
                 if op.kind == "retry" and op.at is not None:
-                    crud_outbox.mark_retry(s, op.outbox_id, op.at, op.error)
+                    crud.mark_retry(s, op.outbox_id, op.at, op.error)
                 elif op.kind == "dead":
-                    crud_outbox.mark_dead(s, op.outbox_id, op.error)
+                    crud.mark_dead(s, op.outbox_id, op.error)
                 elif op.kind == "expired":
-                    crud_outbox.mark_expired(s, op.outbox_id, op.error)
+                    crud.mark_expired(s, op.outbox_id, op.error)
                 elif op.kind == "deactivate":
-                    deactivate_chat(s, op.outbox_id, now=now)
+                    crud.deactivate_chat(s, op.outbox_id, now=now)
             releases = [op.outbox_id for op in ops if op.kind == "release"]
-            crud_outbox.release(s, releases, now=now)
+            crud.release(s, releases, now=now)

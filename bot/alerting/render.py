@@ -17,14 +17,21 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from bot.alerting.figures import cap as _cap
+from bot.alerting.figures import counted as _n
+from bot.alerting.figures import damage_text as damage_text
+from bot.alerting.figures import fmt_duration as fmt_duration
+from bot.alerting.figures import fmt_int as fmt_int
+from bot.alerting.figures import fmt_minutes as fmt_minutes
+from bot.alerting.figures import trains_text
 from bot.html_split import MAX_LEN as MAX_LEN
 from bot.html_split import split_html as split_html  # re-exported for the dispatcher
 from bot.html_split import u16len as u16len
-from bot.i18n import catalog, t, tn
+from bot.i18n import catalog, t
 
 KYIV: Final = ZoneInfo("Europe/Kyiv")
 MAX_PLACES: Final = 8
@@ -57,7 +64,6 @@ COUNT_ORDER: Final = (
     "killed",
     "injured",
     "consumers",
-    "houses",
     "trains",
     "delay_minutes",
 )
@@ -77,8 +83,6 @@ REPORT_ORDER: Final = (
 )
 WEAPONS: Final = ("drones", "missiles", "airstrike")
 THREAT_TITLED: Final = frozenset({"drones", "missiles", "airstrike", "shelling", "explosions"})
-# Thousands separators: "30 000" (no-break space) in Ukrainian, "30,000" in English.
-_GROUP: Final = {"uk": "\u00a0", "en": ","}
 
 LinkFn = Callable[[str, int], str]
 Change = tuple[str, str, int | None, int]  # (kind, figure, before or None, after)
@@ -115,30 +119,12 @@ class AlertView:
     level: str | None = None  # alerts: "yellow" for a lower-level alert
     threats: Sequence[str] = ()  # alerts: weapon types named by the alert source
     other_area: bool = False  # a town-subscribed chat: not its raion (shown marked)
+    train_numbers: Sequence[str] = ()  # the trains a delay names ("743", "92/91")
+    added_trains: Sequence[str] = ()  # an edit: trains the latest post added
 
     def parts(self) -> list[tuple[str, Mapping[str, int]]]:
         """(kind, figures) of every kind the message covers, its first kind first."""
         return [(self.kind, self.counts), *((k, c) for k, c in self.more.items() if k != self.kind)]
-
-
-def fmt_int(value: int, lang: str) -> str:
-    """``30000`` → "30 000" (uk) / "30,000" (en)."""
-    return f"{value:,}".replace(",", _GROUP.get(lang, ","))
-
-
-def fmt_duration(delta: timedelta, lang: str) -> str:
-    """Like "1 год 20 хв" / "1 h 20 min"; at least one minute."""
-    return fmt_minutes(round(delta.total_seconds() / 60), lang)
-
-
-def fmt_minutes(minutes: int, lang: str) -> str:
-    """Minutes as hours and minutes, at least one minute."""
-    h, m = divmod(max(1, minutes), 60)
-    if h and m:
-        return t(lang, "alert.duration.hm", h=fmt_int(h, lang), m=m)
-    if h:
-        return t(lang, "alert.duration.h", h=fmt_int(h, lang))
-    return t(lang, "alert.duration.m", m=m)
 
 
 def local_time(moment: datetime, tz: ZoneInfo = KYIV) -> str:
@@ -160,10 +146,6 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1] + "…"
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
 def _num(key: str, value: int, lang: str) -> str:
     return fmt_minutes(value, lang) if key == "delay_minutes" else fmt_int(value, lang)
 
@@ -177,10 +159,6 @@ def _counts_line(counts: Mapping[str, int], lang: str) -> str:
             continue
         parts.append(t(lang, f"alert.count.{key}", value=_num(key, value, lang)))
     return _cap(" · ".join(parts))
-
-
-def _n(lang: str, key: str, value: int) -> str:
-    return tn(lang, f"alert.n.{key}", value, value=fmt_int(value, lang))
 
 
 def _regions_text(codes: Sequence[str], lang: str, case: str = "") -> str:
@@ -207,9 +185,13 @@ def _places_line(places: Sequence[Mapping[str, str]], lang: str) -> str:
 
 
 def _source_links(sources: Sequence[tuple[str, int]], link: LinkFn) -> str:
-    """One link per channel, to its latest post on the happening."""
-    latest = {ch: mid for ch, mid in dict.fromkeys(sources)}
-    recent = list(latest.items())[-MAX_SOURCES:]
+    """One link per channel, to its latest post on the happening, in the channel's latest
+    spelling (usernames are case-insensitive: "chernigivskaoda" and "chernigivskaODA" are one)."""
+    latest: dict[str, tuple[str, int]] = {}
+    for ch, mid in dict.fromkeys(sources):
+        latest.pop(ch.lower(), None)  # re-inserted: the order is of each channel's latest post
+        latest[ch.lower()] = (ch, mid)
+    recent = list(latest.values())[-MAX_SOURCES:]
     return ", ".join(
         f'<a href="{html.escape(link(ch, mid), quote=True)}">@{html.escape(_clip(ch))}</a>'
         for ch, mid in recent
@@ -240,8 +222,9 @@ def _casualties(counts: Mapping[str, int], lang: str) -> tuple[str, str]:
     return (KILLED_EMOJI if killed > 0 else EMOJI["casualties"]), _cap(text)
 
 
-def kind_line(kind: str, counts: Mapping[str, int], lang: str) -> str:
-    """A report's line for one kind: its emoji and what the posts say, in words."""
+def kind_line(kind: str, counts: Mapping[str, int], lang: str, numbers: Sequence[str] = ()) -> str:
+    """A report's line for one kind: its emoji and what the posts say, in words (``numbers``:
+    the trains a delay names)."""
     emoji = EMOJI.get(kind, "❗")
     if kind in WEAPONS:
         figures = _weapon_figures(counts, lang)
@@ -251,23 +234,14 @@ def kind_line(kind: str, counts: Mapping[str, int], lang: str) -> str:
     elif kind == "casualties":
         emoji, text = _casualties(counts, lang)
         return f"{emoji} {text}"
-    elif kind == "damage" and counts.get("houses", 0) > 0:
-        return f"{emoji} {_cap(_n(lang, 'houses', counts['houses']))}"
+    elif kind == "damage" and (damage := damage_text(counts, lang)):
+        return f"{emoji} {_cap(damage)}"
     elif kind == "power_outage" and counts.get("consumers", 0) > 0:
         return f"{emoji} {_cap(_n(lang, 'consumers', counts['consumers']))}"
     elif kind == "power_restored" and counts.get("consumers", 0) > 0:
         return f"{emoji} {_cap(_n(lang, 'restored', counts['consumers']))}"
-    elif kind == "train_delay":
-        parts = []
-        if counts.get("trains", 0) > 0:
-            parts.append(_n(lang, "trains", counts["trains"]))
-        if counts.get("delay_minutes", 0) > 0:
-            delay = fmt_minutes(counts["delay_minutes"], lang)
-            parts.append(t(lang, "alert.delay", value=delay))
-        if counts.get("trains", 0) > 0:
-            return f"{emoji} {_cap(', '.join(parts))}"
-        if parts:
-            return f"{emoji} {html.escape(t(lang, 'alert.kind.train_delay'))} {parts[0]}"
+    elif kind == "train_delay" and (trains := trains_text(counts, numbers, lang)):
+        return f"{emoji} {trains}"
     rest = {k: v for k, v in counts.items() if k not in ("locations", "hit")}
     extra = _counts_line(rest, lang)
     title = html.escape(t(lang, f"alert.kind.{kind}"))
@@ -285,7 +259,7 @@ def _hits_line(parts: Sequence[tuple[str, Mapping[str, int]]], lang: str) -> str
 
 
 def _change_line(view: AlertView, lang: str, tz: ZoneInfo) -> str:
-    if view.updated_at is None or not (view.changes or view.added_places):
+    if view.updated_at is None or not (view.changes or view.added_places or view.added_trains):
         return ""
     what: list[str] = []
     for _, key, old, new in view.changes[:6]:
@@ -304,6 +278,8 @@ def _change_line(view: AlertView, lang: str, tz: ZoneInfo) -> str:
             )
     for place in view.added_places[:4]:
         what.append(t(lang, "alert.changed.place", place=html.escape(_clip(place))))
+    for number in view.added_trains[:4]:
+        what.append(t(lang, "alert.changed.train", number=html.escape(_clip(number))))
     return t(lang, "alert.changed", time=local_time(view.updated_at, tz), what="; ".join(what))
 
 
@@ -376,7 +352,7 @@ def _report_lines(view: AlertView, lang: str) -> list[str]:
     for kind, counts in parts:
         if summary and kind not in WEAPONS and not counts:
             continue  # "hits at N locations" says it already
-        line = kind_line(kind, counts, lang)
+        line = kind_line(kind, counts, lang, view.train_numbers if kind == "train_delay" else ())
         bare = f"{EMOJI.get(kind, '❗')} {html.escape(t(lang, f'alert.kind.{kind}'))}"
         if kind != first or line != bare:  # the title alone is said by the head already
             lines.append(line)

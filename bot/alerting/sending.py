@@ -17,7 +17,7 @@ from telegram.error import BadRequest, RetryAfter
 
 from bot.alerting.photos import CAPTION_MAX, PhotoStore, fits_caption
 from bot.alerting.render import MAX_LEN, split_html, u16len
-from storage.crud.live import Job
+from storage import crud
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 GONE = ("chat not found", "bot was blocked", "user is deactivated", "bot was kicked")
@@ -46,7 +46,7 @@ def retry_after_s(err: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def send_new(bot: Bot, job: Job, silent: bool) -> int:
+async def send_new(bot: Bot, job: crud.Job, silent: bool) -> int:
     """Send the job's text as a new message (split if too long); the first part's id."""
     parts = split_html(job.text) if u16len(job.text) > MAX_LEN else [job.text]
     first: int | None = None
@@ -64,7 +64,7 @@ async def send_new(bot: Bot, job: Job, silent: bool) -> int:
 
 
 async def send_with_photo(
-    bot: Bot, photos: PhotoStore, job: Job, silent: bool, photo_sent: dict[int, int]
+    bot: Bot, photos: PhotoStore, job: crud.Job, silent: bool, photo_sent: dict[int, int]
 ) -> tuple[int, bool]:
     """The job's text with its picture: (the id of the message that holds the text, whether
     that is the photo's caption). ``photo_sent`` (outbox id → photo message id) remembers a
@@ -82,7 +82,7 @@ async def send_with_photo(
     return message_id, False
 
 
-async def edit(bot: Bot, job: Job, message_id: int, silent: bool) -> tuple[int, str]:
+async def edit(bot: Bot, job: crud.Job, message_id: int, silent: bool) -> tuple[int, str]:
     """Bring the message up to date: (its id, ``edited`` | ``unchanged`` | ``sent`` anew)."""
     text = split_html(job.text)[0] if u16len(job.text) > MAX_LEN else job.text
     try:

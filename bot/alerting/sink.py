@@ -27,11 +27,7 @@ from bot.alerting import happenings as hp
 from bot.alerting.nightmap import is_night_summary, night_pictures
 from bot.alerting.render import KYIV, LinkFn, render, tme_link
 from bot.alerting.topics import TOPIC_OF_KIND, topic_of
-from storage.crud import live as crud_live
-from storage.crud import outbox as crud_outbox
-from storage.crud import places as crud_places
-from storage.crud.chats import topic_bit
-from storage.crud.events import EventChanges
+from storage import crud
 from storage.models import Channel, Event, Happening, Post
 
 logger = logging.getLogger(__name__)
@@ -77,12 +73,13 @@ class OutboxSink:
         if self._wake is not None:
             self._wake()
 
-    def stage(self, session: Session, post: Post, changes: EventChanges) -> None:
+    def stage(self, session: Session, post: Post, changes: crud.EventChanges) -> None:
         events = [e for e in (*changes.created, *changes.updated) if e.id is not None]
         if not events:
             return
         channel = session.get(Channel, post.channel_id)
-        source = (channel.username if channel else str(post.channel_id), post.message_id)
+        # The registry's spelling ("chernigivskaODA"): the link reads as the channel calls itself.
+        source = (channel.shown if channel else str(post.channel_id), post.message_id)
         folded = _threats_of_alert(events)
         level = hp.alert_level(post.text)
         for event in events:
@@ -143,8 +140,8 @@ class OutboxSink:
             found[region] = happening
         session.flush()
         by_region: dict[str, list[Recipient]] = defaultdict(list)
-        towns = crud_places.places_in(session, event.regions)
-        for target in crud_live.alert_targets(session, event.regions, "air_alerts"):
+        towns = crud.places_in(session, event.regions)
+        for target in crud.alert_targets(session, event.regions, "air_alerts"):
             where = towns.get(target.chat_id)
             marked = False
             if where is not None and target.region in where[1]:
@@ -177,8 +174,8 @@ class OutboxSink:
         session.flush()
         kinds = list(happening.kinds)
         topics = {TOPIC_OF_KIND[k] for k in kinds if k in TOPIC_OF_KIND}
-        targets = crud_live.incident_targets(session, happening.regions, topics)
-        towns = crud_places.places_in(session, happening.regions)
+        targets = crud.incident_targets(session, happening.regions, topics)
+        towns = crud.places_in(session, happening.regions)
         group: list[Recipient] = []
         for t in targets:
             marked = False
@@ -190,7 +187,7 @@ class OutboxSink:
                 if not where[0]:
                     continue
                 marked = True
-            wanted = tuple(k for k in kinds if t.topics & topic_bit(TOPIC_OF_KIND[k]))
+            wanted = tuple(k for k in kinds if t.topics & crud.topic_bit(TOPIC_OF_KIND[k]))
             group.append(Recipient(t.chat_id, t.language, wanted, marked))
         event_id = min(e.id for e in events if e.id is not None)
         return self._fan_out(session, event_id, happening, 0, group, now)
@@ -215,7 +212,7 @@ class OutboxSink:
                 texts[key] = render(view, r.language, link=self.link, tz=self.tz)
             return texts[key]
 
-        existing = crud_live.live_states(session, happening.id, slot)
+        existing = crud.live_states(session, happening.id, slot)
         fresh = [(r.chat_id, text_for(r)) for r in group if r.chat_id not in existing]
         changed: list[tuple[int, str, int]] = []
         queue: list[tuple[int, int, int, int]] = []
@@ -227,16 +224,16 @@ class OutboxSink:
             if text != state.text:
                 changed.append((state.id, text, state.revision + 1))
                 queue.append((event_id, r.chat_id, state.id, state.revision + 1))
-        crud_live.set_live_texts(session, changed, now=now)
+        crud.set_live_texts(session, changed, now=now)
         media: dict[int, str] = {}
         if fresh:
-            ids = crud_live.add_live(session, happening.id, slot, fresh, now=now)
+            ids = crud.add_live(session, happening.id, slot, fresh, now=now)
             queue.extend((event_id, chat_id, live_id, 1) for chat_id, live_id in ids.items())
             if is_night_summary(happening):  # the morning summary carries the night's map
                 langs = {r.chat_id: r.language for r in group}
                 keys = night_pictures(session, happening.started_at, self.tz, langs.values())
                 media = {lid: keys[langs[c]] for c, lid in ids.items() if langs[c] in keys}
-        queued = crud_outbox.enqueue_live(session, queue, klass=cls, now=now, media=media)
+        queued = crud.enqueue_live(session, queue, klass=cls, now=now, media=media)
         if queued:
             logger.debug("alerting.queued", extra={"message_class": cls, "queued": queued})
         return queued

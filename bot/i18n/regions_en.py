@@ -1,6 +1,6 @@
 """Region names as people read them, English."""
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 
 MESSAGES: dict[str, str] = {
     **{f"region.{code}": r.short_en for code, r in REGIONS.items()},

@@ -114,6 +114,7 @@ MESSAGES: dict[str, str] = {
     "count.injured": "injured {n}",
     "count.consumers": "{n} consumers without power",
     "count.trains": "trains {n}",
+    "count.train_numbers": "trains {numbers}",
     "count.delay_minutes": "delayed up to {d}",
     "dur.hm": "{h} h {m} min",
     "dur.h": "{h} h",

@@ -116,6 +116,7 @@ MESSAGES: dict[str, str] = {
     "count.injured": "поранених {n}",
     "count.consumers": "без світла {n} споживачів",
     "count.trains": "поїздів {n}",
+    "count.train_numbers": "поїзди {numbers}",
     "count.delay_minutes": "затримка до {d}",
     "dur.hm": "{h} год {m} хв",
     "dur.h": "{h} год",

@@ -22,7 +22,7 @@ from bot.latest import event_line
 from bot.maps.plural import counted, duration
 from bot.maps.render import ALERT, BACKGROUND, CALM, MUTED, TEXT, encode_png, font
 from bot.maps.state import units_of
-from storage.crud.summaries import EventRow, newest_events
+from storage import crud
 
 DAYS: Final = 7
 MAX_ALERT_EVENTS: Final = 1000
@@ -51,7 +51,7 @@ class Span:
         return int((self.end - self.start).total_seconds() // 60)
 
 
-def spans_from(rows: Sequence[EventRow], region: str, until: datetime) -> list[Span]:
+def spans_from(rows: Sequence[crud.EventRow], region: str, until: datetime) -> list[Span]:
     """Alert spans of ``region`` from its start/all-clear events (any order)."""
     active: set[str] = set()
     opened: datetime | None = None
@@ -85,7 +85,7 @@ def alert_spans(
     wanted = [
         (r, k, MAX_ALERT_EVENTS) for r in regions for k in ("air_alert_start", "air_alert_end")
     ]
-    rows = newest_events(session, wanted, since - timedelta(days=1))
+    rows = crud.newest_events(session, wanted, since - timedelta(days=1))
     out: dict[str, list[Span]] = {}
     for region in regions:
         mine = [r for r in rows if r.region == region]
@@ -111,7 +111,7 @@ def last_night(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
 class History:
     region: str
     spans: list[Span]
-    night_events: list[EventRow]
+    night_events: list[crud.EventRow]
     now: datetime
 
 
@@ -119,7 +119,7 @@ def load_history(session: Session, region: str, now: datetime, tz: ZoneInfo) -> 
     since = now - timedelta(days=DAYS)
     spans = alert_spans(session, [region], since, now)[region]
     start, end = last_night(now, tz)
-    rows = newest_events(session, [(region, k, 5) for k in NIGHT_KINDS], start)
+    rows = crud.newest_events(session, [(region, k, 5) for k in NIGHT_KINDS], start)
     night = [r for r in rows if r.occurred_at <= end]
     return History(region, spans, night, now)
 

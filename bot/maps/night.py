@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.i18n import t
 from bot.maps.cache import CACHE
 from bot.maps.history import alert_spans

@@ -14,9 +14,9 @@ from typing import Final
 
 from sqlmodel import Session
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.latest import Staleness, staleness
-from storage.crud.summaries import EventRow, alert_states, channel_health, newest_events
+from storage import crud
 
 WHOLE: Final = "whole"
 PARTIAL: Final = "partial"
@@ -61,7 +61,7 @@ def make_state(
     )
 
 
-def units_of(row: EventRow, region: str) -> set[str]:
+def units_of(row: crud.EventRow, region: str) -> set[str]:
     """What an alert event covers in ``region``: ``{"*"}`` for the whole oblast, else the names
     of its raions/hromadas/towns."""
     parts = [p for p in row.places if p.get("region") in (region, None)]
@@ -77,7 +77,7 @@ def alert_scopes(session: Session, regions: Sequence[str], now: datetime) -> dic
     if not regions:
         return {}
     wanted = [(r, k, SCOPE_EVENTS) for r in regions for k in ("air_alert_start", "air_alert_end")]
-    rows = newest_events(session, wanted, now - SCOPE_WINDOW)
+    rows = crud.newest_events(session, wanted, now - SCOPE_WINDOW)
     out: dict[str, str] = {}
     for region in regions:
         active: set[str] = set()
@@ -103,7 +103,7 @@ def threat_marks(
     """Regions with events of ``kinds`` within ``window`` before ``now``."""
     wanted = [(r, k, 1) for r in REGIONS for k in kinds]
     marks: dict[str, set[str]] = {}
-    for row in newest_events(session, wanted, now - window):
+    for row in crud.newest_events(session, wanted, now - window):
         if row.occurred_at <= now:
             marks.setdefault(row.region, set()).add(row.kind)
     return marks
@@ -111,9 +111,9 @@ def threat_marks(
 
 def load_state(session: Session, now: datetime) -> MapState:
     """The live map's state: three indexed queries."""
-    states = alert_states(session, list(REGIONS))
+    states = crud.alert_states(session, list(REGIONS))
     active = [r for r, s in states.items() if s.active]
     scopes = alert_scopes(session, active, now)
     marks = threat_marks(session, now)
-    stale = staleness(channel_health(session), now, None)
+    stale = staleness(crud.channel_health(session), now, None)
     return make_state(scopes, marks, now, stale)

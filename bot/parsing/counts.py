@@ -35,6 +35,7 @@ __all__ = [
     "new_figures",
     "new_tally",
     "train_count",
+    "train_numbers",
 ]
 
 # --- power ------------------------------------------------------------------------------------
@@ -170,7 +171,6 @@ def delay_minutes(norm: str) -> int | None:
     return best
 
 
-_TRAIN_NO = re.compile(r"(?:№|\bno\.?|\bnumber|\btrain)\s*(\d{1,4}(?:/\d{1,4})?)\b")
 _TRAIN_NOUN = re.compile(
     r"\s+(?:[a-zа-яіїєґ']+\s+)?(?:поїзд(?:и|ів|а)?|потяг(?:и|ів|а)?|trains|рейс(?:и|ів)|поезд(?:а|ов))(?!\w)"
 )
@@ -189,10 +189,9 @@ def _phrase(norm: str, start: int) -> str:
     return norm[start : m.start() if m else len(norm)]
 
 
-def train_count(norm: str) -> int | None:
+def train_count(norm: str, numbers: tuple[str, ...] | None = None) -> int | None:
     """How many trains the post says are delayed: stated ("затримуються 5 поїздів"), else the
-    distinct train numbers listed. Trains said to run on schedule are left out, and in a delay
-    table ("№91 Львів — Будапешт (+1:40)") only the rows that state a delay count."""
+    distinct train numbers listed (:func:`train_numbers`, or ``numbers`` when already read)."""
     from bot.parsing.numbers import find_numbers
 
     stated = [
@@ -204,14 +203,58 @@ def train_count(norm: str) -> int | None:
     ]
     if stated:
         return sum(stated)
+    return len(train_numbers(norm) if numbers is None else numbers) or None
+
+
+# A train's number: after "№", "поїзд", "train", "Інтерсіті+"; "92/91" is one train both ways.
+_TRAIN_MARK = re.compile(
+    r"(?:№|\bno\.?|\bnumbers?|(?<![\w'])(?:поїзд|потяг|поезд)\w*|\btrains?|(?<![\w'])інтерсіті|"
+    r"\bintercity|(?<![\w'])интерсити)\+?\s*(?:№|no\.?)?\s*"
+)
+_TRAIN_ID = r"(\d{1,4}(?:\s*/\s*\d{1,4})?)(?![\d:]|[.,]\d|[^\W\d_]|-\w)"
+_FIRST_ID = re.compile(_TRAIN_ID)
+_NEXT_ID = re.compile(r"\s*(?:,|та|і|й|and|&)\s*(?:№\s*)?" + _TRAIN_ID)
+# A figure of something else: "поїзд 40 хвилин", "2 вагони", "5 пасажирів".
+_NOT_TRAIN = re.compile(
+    r"\s*(?:год\w*|хв\w*|h|hrs?|hours?|min\w*|км|km|вагон\w*|cars?|пасажир\w*|passeng\w*|"
+    r"люд\w*|осіб|особ\w*|%|рок\w*|рік|р\.|рейс\w*|поїзд\w*|потяг\w*|trains?|час(?:а|ов)?|"
+    r"дн(?:і|ів|я)|days?|тис\w*|млн|мільйон\w*)(?!\w)"
+)
+_MAX_TRAINS: Final = 30
+
+
+def train_numbers(norm: str) -> tuple[str, ...]:
+    """The numbers of the trains the post says are delayed, cancelled or rerouted ("№ 743",
+    "поїзд 105 Київ — Ковель", "поїзди №12, 14 та 48", "Інтерсіті+ 743", "№92/91"), in order.
+
+    Trains said to run on schedule are left out; in a delay table ("№91 Львів — Будапешт
+    (+1:40)") only the rows that state a delay count."""
     rows: dict[str, str] = {}
-    for m in _TRAIN_NO.finditer(norm):
+    for mark in _TRAIN_MARK.finditer(norm):
+        m = _FIRST_ID.match(norm, mark.end())
+        if m is None:
+            continue
+        marked = "№" in mark.group(0) or "no" in mark.group(0)
+        found: list[re.Match[str]] = [m]
+        while (nxt := _NEXT_ID.match(norm, found[-1].end())) is not None:
+            found.append(nxt)
         phrase = _phrase(norm, m.start())
-        if not _ON_TIME.search(phrase):
-            rows.setdefault(m.group(1), phrase)
+        if _ON_TIME.search(phrase):
+            continue
+        for one in found:
+            number = re.sub(r"\s+", "", one.group(1))
+            if _NOT_TRAIN.match(norm, one.end()) or (not marked and _looks_like_year(number)):
+                break
+            rows.setdefault(number, phrase)
+        if len(rows) >= _MAX_TRAINS:
+            break
     if any(_DELAY_PLUS.search(phrase) for phrase in rows.values()):
-        return sum(1 for phrase in rows.values() if _states_delay(phrase)) or None
-    return len(rows) or None
+        return tuple(n for n, phrase in rows.items() if _states_delay(phrase))
+    return tuple(rows)
+
+
+def _looks_like_year(number: str) -> bool:
+    return number.isdigit() and 1900 <= int(number) <= 2100
 
 
 _LATE = re.compile(r"затрим|запізн|\blate\b|\bdelay")

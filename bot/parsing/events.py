@@ -53,7 +53,9 @@ class Event:
     ``regions`` and ``counts`` are the scored contract (``shared/contracts/parse.md``); the rest
     is what the bot needs to render alerts and summaries without re-reading the post. ``live``
     tells a threat happening now (take cover) from a report of what already happened;
-    ``heading`` lists the regions a threat moves towards (each also in ``regions``).
+    ``heading`` lists the regions a threat moves towards (each also in ``regions``);
+    ``train_numbers`` the trains a ``train_delay`` names ("743", "92/91"): not counts, so kept
+    apart from them (an extra key of the contract's output, which the scorer ignores).
     """
 
     kind: str
@@ -65,10 +67,11 @@ class Event:
     summary: str = ""
     live: bool = False
     heading: tuple[str, ...] = ()
+    train_numbers: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON form plus the richer fields."""
-        return {
+        """The contract's JSON form plus the richer fields (``train_numbers`` when there are)."""
+        body: dict[str, Any] = {
             "kind": self.kind,
             "regions": list(self.regions),
             "counts": dict(self.counts),
@@ -82,3 +85,6 @@ class Event:
             "live": self.live,
             "heading": list(self.heading),
         }
+        if self.train_numbers:
+            body["train_numbers"] = list(self.train_numbers)
+        return body

@@ -30,6 +30,12 @@ FIELD_MAX: Final[dict[str, int]] = {
     "consumers": 5_000_000,  # a few million customers: the largest oblast blackouts
     "delay_minutes": 3 * 24 * 60,  # a few days
     "trains": 500,
+    # Damage (``bot.parsing.damage``): a city's houses after a month of shelling at most.
+    **{
+        f"{noun}{state}": 50_000
+        for noun in ("houses", "apartment_blocks", "buildings", "objects", "vehicles")
+        for state in ("", "_destroyed")
+    },
 }
 
 

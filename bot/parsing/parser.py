@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from bot.parsing import counts as C
+from bot.parsing.damage import DAMAGE_VERB, damage_figures, new_damage
 from bot.parsing.events import KINDS, NATIONWIDE, Event, PlaceRef
 from bot.parsing.kinds import (
     NON_EVENT,
@@ -156,7 +157,8 @@ def parse(
     if national or (any(h in norm for h in _NATIONAL_HINTS) and NATIONAL.search(norm[:cut])):
         for kind in found:
             regions[kind].add(NATIONWIDE)
-    tally = _count(parts, per_clause, found, text, norm[:cut])
+    numbers = C.train_numbers(norm[:cut]) if "train_delay" in found else ()
+    tally = _count(parts, per_clause, found, text, norm[:cut], numbers)
     night = _NIGHT_OF.findall(norm) if ("ніч" in norm or "overnight" in norm) else []
     times = tuple(dict.fromkeys([*night, *(_TIME_TEXT.findall(norm) if ":" in norm else ())]))
     armed = found & (C.WEAPON_KINDS | {"shelling"})
@@ -196,6 +198,7 @@ def parse(
                 summary=summarise(kind, regs, counts, places),
                 live=kind in live,
                 heading=tuple(sorted(heading.get(kind, ()))),
+                train_numbers=numbers if kind == "train_delay" else (),
             )
         )
     return events
@@ -365,15 +368,22 @@ _LIST_ITEM: Final = re.compile(r"\s*(?:[^\w\s]\S*\s*)?\d")
 
 
 def _count(
-    parts: list[Clause], per_clause: list[set[str]], found: set[str], text: str, body: str
+    parts: list[Clause],
+    per_clause: list[set[str]],
+    found: set[str],
+    text: str,
+    body: str,
+    numbers: tuple[str, ...] = (),
 ) -> C.Tally:
     tally = C.new_tally()
     figures = C.new_figures()
+    damage = new_damage()
     headlines = [_is_headline(text, c) for c in parts]
     skip_headlines = not all(headlines)
     previous: set[str] = set()
     armed = bool(found & C.WEAPON_KINDS)
     hurt = "casualties" in found
+    damaged = "damage" in found
     carry: str | None = None  # the verb of a header line ("збито/подавлено:") for its list
     for clause, kinds, headline in zip(parts, per_clause, headlines, strict=True):
         if headline and skip_headlines:
@@ -384,13 +394,20 @@ def _count(
         previous = effective
         if not effective:
             continue  # a dateline before the first trigger states no figures
-        if not (armed or hurt or effective & _POWER):
+        if not (armed or hurt or damaged or effective & _POWER):
             continue  # no figure rule reads this clause: make no tokens for it
-        if "casualties" not in kinds and not has_number(clause.text):
+        # A lone noun is a figure of damage ("пошкоджено адмінбудівлю"): no number needed.
+        wrecked = damaged and "damage" in kinds and DAMAGE_VERB.search(clause.text) is not None
+        counted = "casualties" in kinds or has_number(clause.text)
+        if not (counted or wrecked):
             continue
         if CUMULATIVE.search(clause.text):
             continue  # a war-long or weekly total is no figure of this event
         tokens = tokenize(body, clause.start, clause.end)  # only the clauses that are read
+        if wrecked:
+            damage_figures(tokens, damage)
+        if not counted:
+            continue
         if armed:
             C.attack_figures(tokens, figures, kinds, carry or "launched")
         if "casualties" in found:  # a follow-up's toll may sit in a clause of its own
@@ -400,11 +417,13 @@ def _count(
                 tokens, tally, restored="power_restored" in kinds, people="casualties" not in kinds
             )
     _attack_tally(figures, found & C.WEAPON_KINDS, tally)
+    for field, values in damage.items():
+        tally["damage"][field] = C.combine(values)
     if "train_delay" in found:
         delay = C.delay_minutes(body)
         if delay:
             tally["train_delay"]["delay_minutes"] = delay
-        trains = C.train_count(body)
+        trains = C.train_count(body, numbers)
         if trains:
             tally["train_delay"]["trains"] = trains
     return tally

@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from bot.geo.matcher import Mention, Place, find_mentions, resolve
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS, Mention, Place, find_mentions, resolve
 
 # Spans whose places are not places of the event: launch areas ("з напрямків: Курськ, Міллерово…",
 # "район пуску", "launched … from"); they run to the end of their sentence or to where the

@@ -43,7 +43,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.metrics import Metrics
 from bot.pipeline import IncomingPost, Pipeline
 from bot.sources.telegram_web import USER_AGENT, Backoff, parse_retry_after

@@ -110,14 +110,6 @@ class ChannelPoller:
         if self._tasks and not self._stop.is_set():
             self._spawn(username)
 
-    async def remove_channel(self, username: str) -> None:
-        self._intervals.pop(username, None)
-        task = self._tasks.pop(username, None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
     async def stop(self, timeout: float = 5.0) -> None:
         """Stop polling: idle channels stop at once, in-flight polls get ``timeout`` seconds."""
         self._stop.set()

@@ -21,12 +21,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.geo.regions import REGIONS
+from bot.geo import REGIONS
 from bot.i18n import LANGUAGES, t
 from bot.maps import cached_map
 from bot.maps.render import fmt_clock
 from bot.maps.state import PARTIAL, THREAT_KINDS, THREAT_WINDOW, MapState, load_state
-from storage.crud.summaries import EventRow, alert_states, newest_events
+from storage import crud
 from storage.db import session_scope
 
 REFRESH_S: Final = 30
@@ -47,7 +47,7 @@ def _env() -> Environment:
 class PageData:
     state: MapState
     started: dict[str, datetime]
-    threats: list[EventRow]
+    threats: list[crud.EventRow]
 
 
 def _load(session: Session, now: datetime) -> PageData:
@@ -55,12 +55,12 @@ def _load(session: Session, now: datetime) -> PageData:
     active = [r for r, _ in state.alerts]
     started = {
         r: s.started_at
-        for r, s in alert_states(session, active).items()
+        for r, s in crud.alert_states(session, active).items()
         if s.started_at is not None
     }
     wanted = [(r, k, 3) for r in REGIONS for k in THREAT_KINDS]
     threats = [
-        e for e in newest_events(session, wanted, now - THREAT_WINDOW) if e.occurred_at <= now
+        e for e in crud.newest_events(session, wanted, now - THREAT_WINDOW) if e.occurred_at <= now
     ]
     return PageData(state, started, threats)
 

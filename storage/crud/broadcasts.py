@@ -22,7 +22,7 @@ OPEN = ("pending", "sending", "failed")
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class BroadcastReport:
     """A broadcast ready to report: ``sent`` of ``total`` delivered."""
 
     id: int
@@ -61,7 +61,7 @@ def add_broadcast(
 
 def due_reports(
     session: Session, *, give_up_before: datetime, lease_before: datetime
-) -> list[Report]:
+) -> list[BroadcastReport]:
     """Unreported broadcasts whose rows are all final, or created before ``give_up_before``;
     one claimed before ``lease_before`` (its sender died) counts as unclaimed."""
     open_rows = func.coalesce(func.sum(case((col(Outbox.status).in_(OPEN), 1), else_=0)), 0)
@@ -94,7 +94,7 @@ def due_reports(
     for bid, chat, lang, total, created, pending, sent in session.execute(query).all():
         if pending and created >= give_up_before:
             continue
-        out.append(Report(int(bid), int(chat), str(lang), int(total), int(sent)))
+        out.append(BroadcastReport(int(bid), int(chat), str(lang), int(total), int(sent)))
     return out
 
 
@@ -115,7 +115,9 @@ def claim_report(
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
-def finish_report(session: Session, report: Report, *, now: datetime | None = None) -> None:
+def finish_report(
+    session: Session, report: BroadcastReport, *, now: datetime | None = None
+) -> None:
     """The report went out: record when and what it said."""
     session.execute(
         update(Broadcast)
@@ -136,7 +138,7 @@ def release_report(session: Session, broadcast_id: int) -> None:
 
 
 __all__ = [
-    "Report",
+    "BroadcastReport",
     "add_broadcast",
     "claim_report",
     "due_reports",

@@ -17,17 +17,23 @@ _USERNAME_RE = re.compile(r"^[a-z0-9_]{3,64}$")
 _PREFIXES = ("https://t.me/s/", "http://t.me/s/", "https://t.me/", "http://t.me/", "t.me/", "@")
 
 
-def normalize_username(username: str) -> str:
-    """``"@DSNS_Telegram"`` / ``"https://t.me/s/x"`` → ``"dsns_telegram"`` / ``"x"``."""
+def spelled_username(username: str) -> str:
+    """``"@DSNS_Telegram"`` / ``"https://t.me/s/x"`` → ``"DSNS_Telegram"`` / ``"x"``: the name
+    as written, for display (validated like :func:`normalize_username`)."""
     name = username.strip()
     for prefix in _PREFIXES:
         if name.lower().startswith(prefix):
             name = name[len(prefix) :]
             break
-    name = name.strip("/").lower()
-    if not _USERNAME_RE.match(name):
+    name = name.strip("/")
+    if not _USERNAME_RE.match(name.lower()):
         raise ValueError(f"not a channel username: {username!r}")
     return name
+
+
+def normalize_username(username: str) -> str:
+    """``"@DSNS_Telegram"`` / ``"https://t.me/s/x"`` → ``"dsns_telegram"`` / ``"x"``."""
+    return spelled_username(username).lower()
 
 
 def get_channel_by_username(session: Session, username: str) -> Channel | None:
@@ -49,14 +55,19 @@ def upsert_channel(
 ) -> Channel:
     """Create the channel or update its settings; ``None`` arguments keep the stored value.
 
-    Poll state (``last_seen_id`` and friends) is never touched here.
+    Poll state (``last_seen_id`` and friends) is never touched here. The spelling of
+    ``username`` is kept for display when the channel is new, has none yet, or the caller
+    spells it with capitals ("@ChernigivskaODA"); a lowercased lookup never erases it.
     """
     if kind not in CHANNEL_KINDS:
         raise ValueError(f"unknown channel kind: {kind!r}")
+    spelled = spelled_username(username)
     channel = get_channel_by_username(session, username)
     if channel is None:
-        channel = Channel(username=normalize_username(username), kind=kind)
+        channel = Channel(username=spelled.lower(), display_name=spelled, kind=kind)
         session.add(channel)
+    elif not channel.display_name or spelled != spelled.lower():
+        channel.display_name = spelled
     channel.kind = kind
     if default_region is not None:
         channel.default_region = check_region(default_region)

@@ -33,6 +33,12 @@ def mask_to_topics(mask: int) -> list[str]:
     return [t for i, t in enumerate(TOPICS) if mask & (1 << i)]
 
 
+def chat_type_of(telegram_type: str) -> str:
+    """How a Telegram chat type is stored: one of :data:`CHAT_TYPES`, and any type Telegram
+    adds later counts as a group (a chat of many, where only administrators change settings)."""
+    return telegram_type if telegram_type in CHAT_TYPES else "group"
+
+
 def get_chat(session: Session, chat_id: int) -> Chat | None:
     """The chat, if the bot knows it."""
     return session.get(Chat, chat_id)

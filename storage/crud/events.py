@@ -30,6 +30,7 @@ class EventData:
     occurred_at: datetime | None = None
     live: bool = False
     heading: Sequence[str] = ()
+    train_numbers: Sequence[str] = ()
 
 
 @dataclass(slots=True)
@@ -86,6 +87,7 @@ def replace_events_for_post(
             "places": [dict(p) for p in data.places],
             "live": bool(data.live),
             "heading": _dedup(data.heading),
+            "train_numbers": [str(n) for n in dict.fromkeys(data.train_numbers)],
             "occurred_at": as_utc(data.occurred_at or post.published_at),
         }
         event = existing.get(data.kind)

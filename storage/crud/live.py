@@ -347,22 +347,3 @@ def record_delivered(
             .values(sent_text=bindparam("b_text"), telegram_message_id=bindparam("b_mid")),
             [{"b_id": d.live_id, "b_text": d.text, "b_mid": d.telegram_message_id} for d in lives],
         )
-
-
-__all__ = [
-    "Delivered",
-    "IncidentTarget",
-    "Job",
-    "LiveState",
-    "Target",
-    "add_happening",
-    "add_live",
-    "alert_targets",
-    "find_happening",
-    "incident_targets",
-    "jobs_for",
-    "live_states",
-    "recent_incidents",
-    "record_delivered",
-    "set_live_texts",
-]

@@ -61,6 +61,3 @@ def prune_media(session: Session, older_than: datetime) -> int:
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0))
-
-
-__all__ = ["get_media", "media_key", "prune_media", "put_media", "set_file_id"]

@@ -309,3 +309,10 @@ def pending_count(session: Session) -> int:
     """Rows not yet finished (pending, failed or sending)."""
     query = select(func.count()).where(col(Outbox.status).in_(("pending", "failed", "sending")))
     return int(session.exec(query).one())
+
+
+def sent_since(session: Session, since: datetime) -> list[tuple[datetime, datetime]]:
+    """``(created_at, sent_at)`` of the rows sent after ``since``: the delivery latencies the
+    metrics observe at each scrape."""
+    query = select(Outbox.created_at, Outbox.sent_at).where(col(Outbox.sent_at) > since)
+    return [(created, sent) for created, sent in session.exec(query).all() if sent is not None]

@@ -38,7 +38,7 @@ FINAL: Final = ("sent", "dead", "expired")
 LIVE: Final = ("pending", "sending", "failed")
 ALERT_KINDS: Final = ("air_alert_start", "air_alert_end")
 ALERT_EPISODE: Final = "air_alert"
-BATCH: Final = 500
+PRUNE_BATCH: Final = 500
 Pruned = type[Outbox] | type[Post] | type[Happening] | type[Broadcast]
 
 
@@ -56,7 +56,7 @@ def _delete(session: Session, model: Pruned, ids: list[int]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def prune_outbox(session: Session, before: datetime, batch: int = BATCH) -> int:
+def prune_outbox(session: Session, before: datetime, batch: int = PRUNE_BATCH) -> int:
     """Delete up to ``batch`` final outbox rows queued before ``before``; returns how many."""
     query = (
         select(col(Outbox.id))
@@ -106,7 +106,7 @@ def prune_posts(
     *,
     keep: set[int] | None = None,
     keep_last: int = 0,
-    batch: int = BATCH,
+    batch: int = PRUNE_BATCH,
 ) -> tuple[int, int]:
     """Delete up to ``batch`` posts published before ``before`` with their events (and those
     events' final outbox rows); returns (posts, events). ``keep``: post ids never pruned
@@ -147,7 +147,9 @@ def prune_posts(
     return _delete(session, Post, ids), int(events)
 
 
-def prune_happenings(session: Session, before: datetime, batch: int = BATCH) -> tuple[int, int]:
+def prune_happenings(
+    session: Session, before: datetime, batch: int = PRUNE_BATCH
+) -> tuple[int, int]:
     """Delete up to ``batch`` happenings last updated before ``before`` with their live
     messages; never an open alert episode or one with a message still to send. Returns
     (happenings, live messages)."""
@@ -173,7 +175,7 @@ def prune_happenings(session: Session, before: datetime, batch: int = BATCH) -> 
     return _delete(session, Happening, ids), int(messages)
 
 
-def prune_broadcasts(session: Session, before: datetime, batch: int = BATCH) -> int:
+def prune_broadcasts(session: Session, before: datetime, batch: int = PRUNE_BATCH) -> int:
     """Delete up to ``batch`` broadcasts reported before ``before``."""
     query = (
         select(col(Broadcast.id))
@@ -185,7 +187,7 @@ def prune_broadcasts(session: Session, before: datetime, batch: int = BATCH) -> 
 
 
 __all__ = [
-    "BATCH",
+    "PRUNE_BATCH",
     "newest_alert_posts",
     "prune_broadcasts",
     "prune_happenings",

@@ -8,7 +8,7 @@ glued with UNION ALL, so the cost does not grow with the number of stored events
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,8 @@ ALERT_KINDS = ("air_alert_start", "air_alert_end")
 
 @dataclass(frozen=True, slots=True)
 class EventRow:
-    """An event with where it came from (for the source link)."""
+    """An event with where it came from (for the source link; ``channel`` in the registry's
+    spelling, "chernigivskaODA")."""
 
     id: int
     kind: str
@@ -34,6 +35,7 @@ class EventRow:
     channel: str
     message_id: int
     live: bool = False  # a threat happening now, not a report
+    train_numbers: list[str] = field(default_factory=list)  # a delay's trains ("743")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,8 @@ def newest_events(
             col(Channel.username),
             col(Post.message_id),
             col(Event.live),
+            col(Event.train_numbers),
+            col(Channel.display_name),
         )
         .select_from(ids)
         .join(Event, col(Event.id) == ids.c.event_id)
@@ -125,9 +129,10 @@ def newest_events(
             counts={str(k): int(v) for k, v in (r[4] or {}).items()},
             places=list(r[5] or []),
             occurred_at=r[6],
-            channel=r[7],
+            channel=r[11] if r[11] and str(r[11]).lower() == r[7] else r[7],
             message_id=int(r[8]),
             live=bool(r[9]),
+            train_numbers=[str(n) for n in (r[10] or [])],
         )
         for r in session.execute(query).all()
     ]

@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.botapi_state import SentMessage
 from handlers.app import build_application
+from handlers.lifecycle import polling, running
 from storage import crud
 from storage.db import make_engine, session_scope
 
@@ -131,17 +132,9 @@ async def running_bot(
         app_kw.setdefault("digests_job", False)
         app_kw.setdefault("prune_job", False)
         app = build_application(svc, tg.ptb_builder(), **app_kw)
-        await app.initialize()
-        if app.post_init is not None:  # what run_polling() does after initialize()
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            yield Bot(tg, app, svc, engine, clock)
+            async with running(app, polling(poll_interval=0, timeout=1)):
+                yield Bot(tg, app, svc, engine, clock)
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
             if own:
                 engine.dispose()
