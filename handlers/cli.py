@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from telegram.error import InvalidToken
 
 from bot.cli import build_parser, dispatch
 from bot.commands import open_store
+from bot.leader import AlreadyRunning, hold_sqlite
 from bot.logs import setup_logging
 
 
@@ -39,7 +42,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         await serve(build_runtime(settings, engine), stop)
 
     try:
-        asyncio.run(main())
+        with single_instance(engine):
+            asyncio.run(main())
+    except AlreadyRunning as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except InvalidToken:  # its message quotes the token: never print it
         print(
             "configuration error: SITREP_BOT_TOKEN: rejected by Telegram (check it with @BotFather)",
@@ -47,6 +54,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 2
     return 0
+
+
+@contextlib.contextmanager
+def single_instance(engine: Engine) -> Iterator[None]:
+    """SQLite: hold the database's lock file for the run (one instance only); PostgreSQL:
+    nothing to hold, instances elect a leader (``bot.leader``)."""
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        yield
+        return
+    with hold_sqlite(Path(database)):
+        yield
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -4,6 +4,10 @@ Start order: store → dispatcher → Telegram app → sources; stop order is th
 produces work: sources first (no new posts), then updates, then the dispatcher, which finishes
 in-flight sends and leaves the rest in the outbox for the next start. The whole stop takes a few
 seconds, well inside the 10 s a container manager gives.
+
+Several instances may share one PostgreSQL (:mod:`bot.leader`): every instance runs the
+dispatcher (and answers webhooks); only the leader runs the sources, ``getUpdates`` (polling
+mode) and the JobQueue. On SQLite the one instance always leads.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.alerting.policy import DeliveryPolicy
 from bot.config import Settings
 from bot.health import HealthServer
 from bot.latest import sources_verdict
+from bot.leader import Leadership, PgElector, Solo
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import Services
@@ -60,6 +65,7 @@ class Runtime:
     health: HealthServer | None
     alerts_api: AlertsApiService | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    leadership: Leadership = field(default_factory=Solo)
 
 
 def build_runtime(
@@ -73,12 +79,14 @@ def build_runtime(
     if not token:
         raise ValueError("SITREP_BOT_TOKEN is not set")
     dispatch_bot = make_bot(token, settings.bot_api_base_url)
+    shared = engine.dialect.name == "postgresql"  # several instances may share the outbox
     dispatcher = Dispatcher(
         engine,
         dispatch_bot,
         limits=RateLimits(global_per_s=settings.broadcast_rate),
         policy=DeliveryPolicy(ttl_s=settings.ttl_s()),
         tz=settings.tz,
+        exclusive=not shared,
     )
     metrics = Metrics()
     pipeline = Pipeline(engine, OutboxSink(dispatcher.wake, tz=settings.tz), metrics=metrics)
@@ -93,8 +101,19 @@ def build_runtime(
         metrics=metrics,
     )
     alerts_api = alerts_service(settings, engine, pipeline, client, metrics)
+    leadership: Leadership = PgElector(settings.database_url) if shared else Solo()
     runtime = Runtime(
-        settings, engine, app, dispatcher, dispatch_bot, sources, client, None, alerts_api, metrics
+        settings,
+        engine,
+        app,
+        dispatcher,
+        dispatch_bot,
+        sources,
+        client,
+        None,
+        alerts_api,
+        metrics,
+        leadership,
     )
     if health and settings.metrics_port:
         runtime.health = HealthServer(
@@ -104,6 +123,7 @@ def build_runtime(
             port=settings.metrics_port,
             refresh=_refresher(runtime),
             page=_status_page(settings, engine),
+            role=lambda: runtime.leadership.role,
         )
     return runtime
 
@@ -140,6 +160,7 @@ def _refresher(rt: Runtime) -> Callable[[], Awaitable[None]]:
         last.sent, last.edited, last.dead = stats.sent, stats.edited, stats.dead
         last.expired = stats.expired
         last.rate_limited = stats.rate_limited
+        m.leader.set(1 if rt.leadership.is_leader else 0)
         depth, latencies = await asyncio.to_thread(outbox)
         m.outbox_depth.set(depth)
         for value in latencies:
@@ -182,6 +203,7 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
+    _pause_jobs(app)  # the leader's duties start when it is elected
     assert app.updater is not None
     s = rt.settings
     if s.webhook_url:
@@ -193,13 +215,8 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
             webhook_url=s.webhook_url.rstrip("/") + "/" + token.split(":")[-1],
             allowed_updates=ALLOWED_UPDATES,
         )
-    else:
-        await app.updater.start_polling(
-            allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10
-        )
-    await rt.sources.start()
-    if rt.alerts_api is not None:
-        await rt.alerts_api.start()
+    elected, deposed = _duties(rt)
+    await rt.leadership.start(elected, deposed)
     logger.info("sitrep.running", extra={"webhook": bool(s.webhook_url)})
     if ready is not None:
         ready.set()
@@ -208,12 +225,10 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
     finally:
         logger.info("sitrep.stopping")
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(rt.sources.stop(), 3)
-        if rt.alerts_api is not None:
+            await asyncio.wait_for(rt.leadership.stop(), 8)  # stops the leader's duties
+        if s.webhook_url:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(rt.alerts_api.stop(), 2)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(app.updater.stop(), 3)
+                await asyncio.wait_for(app.updater.stop(), 3)
         await rt.dispatcher.stop()
         with contextlib.suppress(Exception):
             await app.stop()
@@ -224,6 +239,51 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
         if rt.health is not None:
             await rt.health.stop()
         logger.info("sitrep.stopped")
+
+
+def _duties(rt: Runtime) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
+    """What only the leader runs: the sources, ``getUpdates`` (polling mode), the JobQueue.
+
+    Stopping comes first and fast: a deposed leader must be quiet before a standby can win.
+    """
+    app, polling = rt.app, not rt.settings.webhook_url
+
+    async def elected() -> None:
+        rt.metrics.leader.set(1)
+        if polling:
+            assert app.updater is not None
+            await app.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10
+            )
+        await rt.sources.start()
+        if rt.alerts_api is not None:
+            await rt.alerts_api.start()
+        _resume_jobs(app)
+
+    async def deposed() -> None:
+        rt.metrics.leader.set(0)
+        _pause_jobs(app)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(rt.sources.stop(), 3)
+        if rt.alerts_api is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(rt.alerts_api.stop(), 2)
+        if polling and app.updater is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(app.updater.stop(), 3)
+
+    return elected, deposed
+
+
+def _pause_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """A standby's jobs wait (paused, not removed), so the leader's digests never double."""
+    if app.job_queue is not None and app.job_queue.scheduler.running:
+        app.job_queue.scheduler.pause()
+
+
+def _resume_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if app.job_queue is not None and app.job_queue.scheduler.running:
+        app.job_queue.scheduler.resume()
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:
