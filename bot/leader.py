@@ -148,6 +148,8 @@ class PgElector:
             if not self._leading:
                 if await self._try_lead():
                     await self._elected()
+                    if not self._leading:  # its duties failed to start: not at once again
+                        await asyncio.sleep(self.retry_s)
                     continue
                 await asyncio.sleep(self.retry_s)
                 continue

@@ -263,14 +263,13 @@ def _duties(rt: Runtime) -> tuple[Callable[[], Awaitable[None]], Callable[[], Aw
     async def deposed() -> None:
         rt.metrics.leader.set(0)
         _pause_jobs(app)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(rt.sources.stop(), 3)
+        stops = [rt.sources.stop()]
         if rt.alerts_api is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(rt.alerts_api.stop(), 2)
+            stops.append(rt.alerts_api.stop())
         if polling and app.updater is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(app.updater.stop(), 3)
+            stops.append(app.updater.stop())
+        # together, within 3 s: the lock may pass to a standby soon after
+        await asyncio.gather(*(asyncio.wait_for(s, 3) for s in stops), return_exceptions=True)
 
     return elected, deposed
 

@@ -277,11 +277,14 @@ class Dispatcher:
 
     async def _maintain_loop(self) -> None:
         """Periodically: renew our claims, expire what outlived its class, requeue rows whose
-        lease ran out."""
+        lease ran out. After a round the database missed, the next only renews: every other
+        instance missed its renewals too, and must get its turn before anyone's lease counts."""
+        renewed = True
         while not self._stopping:
             await asyncio.sleep(self.policy.maintain_every_s)
             keep = self._mine | self.recorder.held
-            done = await maintain(self.engine, self.policy, self.clock(), keep)
+            done = await maintain(self.engine, self.policy, self.clock(), keep, requeue=renewed)
+            renewed = done is not None
             if done is not None and any(done):
                 self.stats.expired += done[0]
                 self.stats.requeued += done[1]

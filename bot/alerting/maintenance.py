@@ -25,16 +25,19 @@ logger = logging.getLogger(__name__)
 
 
 async def maintain(
-    engine: Engine, policy: DeliveryPolicy, now: datetime, keep: set[int]
+    engine: Engine, policy: DeliveryPolicy, now: datetime, keep: set[int], *, requeue: bool = True
 ) -> tuple[int, int] | None:
-    """(expired, requeued), or ``None`` when the database is away (next round tries again)."""
+    """(expired, requeued), or ``None`` when the database is away (next round tries again).
+    ``requeue=False``: renew and expire only."""
 
     def sweep() -> tuple[int, int]:
         with session_scope(engine) as s:
             crud_outbox.renew_claims(s, keep, now=now)
             expired = crud_outbox.expire_overdue(s, policy.ttl_s, now=now)
             stale = now - timedelta(seconds=policy.stale_after_s)
-            requeued = crud_outbox.requeue_stale_sending(s, stale, now=now, keep=keep)
+            requeued = (
+                crud_outbox.requeue_stale_sending(s, stale, now=now, keep=keep) if requeue else 0
+            )
         return expired, requeued
 
     try:
