@@ -197,12 +197,17 @@ class PgElector:
             keepalives_count=KEEPALIVE_COUNT,
         )
         # The server's side: drop the session (and the lock) once the client is gone for good.
+        # A server that refuses (a managed service) keeps its own, longer keepalives: the
+        # leader still steps down first, a takeover after a network split only takes longer.
         for setting, value in (
             ("tcp_keepalives_idle", KEEPALIVE_IDLE_S),
             ("tcp_keepalives_interval", KEEPALIVE_INTERVAL_S),
             ("tcp_keepalives_count", KEEPALIVE_COUNT),
         ):
-            await conn.execute(f"SET {setting} = {int(value)}")
+            try:
+                await conn.execute(f"SET {setting} = {int(value)}")
+            except psycopg.Error as err:
+                logger.warning("leader.keepalive_not_set", extra={"error": repr(err)[:200]})
         return conn
 
     @staticmethod
