@@ -7,6 +7,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
+COPY sitrep ./sitrep
 COPY storage ./storage
 RUN python -m venv /opt/sitrep \
     && /opt/sitrep/bin/pip install --no-cache-dir .

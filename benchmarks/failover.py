@@ -173,7 +173,7 @@ def run_failover(
                     "SITREP_BROADCAST_RATE": "30",
                 }
                 err = (tmp / f"{who}.log").open("wb")
-                cmd = [sys.executable, "-m", "handlers.cli", "run"]
+                cmd = [sys.executable, "-m", "sitrep.cli", "run"]
                 return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=err, stderr=err)
 
             procs["a"] = start("a")

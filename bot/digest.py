@@ -24,6 +24,7 @@ from bot.latest import (
     stale_line,
     staleness,
 )
+from bot.maps.night import night_state, render_night_map
 from storage.crud.chats import mask_to_topics
 from storage.crud.summaries import EventRow, channel_health, newest_events
 
@@ -73,6 +74,15 @@ def digest_text(
         lines.extend(_totals(lang, mine))
         lines.extend(section_lines(lang, mine, now, tz, kinds - {"air_alert_start"}))
     return "\n".join(lines)
+
+
+def digest_map(session: Session, now: datetime, lang: str, tz: ZoneInfo) -> bytes | None:
+    """The map of the digest's 24 hours (alerts, hits, outages), or None if nothing happened:
+    the same picture for every chat of a language, so it is rendered once per batch."""
+    period = night_state(session, now - DIGEST_WINDOW, now)
+    if period.quiet:
+        return None
+    return render_night_map(period, lang, tz, title_key="map.day_title")
 
 
 def _totals(lang: str, rows: Sequence[EventRow]) -> list[str]:

@@ -23,11 +23,11 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.geo.regions import REGIONS
+from bot.geo.resolution import MAX_QUERY
 from bot.html_split import split_html
 from bot.i18n import language_of, t
 from bot.i18n.collate import sort_key
 from bot.services import Services, services
-from handlers.resolve import MAX_QUERY
 from storage import crud
 from storage.db import session_scope
 

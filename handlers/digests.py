@@ -3,6 +3,11 @@
 Minutes are tracked in ``bot_data`` so a late or skipped run catches up (up to
 :data:`CATCH_UP` minutes) and a duplicate run sends nothing twice. Each minute's chats are
 delivered by a background task, so a big batch never delays the next minute's run.
+
+A chat that asked for it (``/settings``) gets the map of the 24 hours with its digest: the
+digest as the photo's caption when it fits, else the photo and then the text. The map is the
+same for every chat of a language: rendered once per minute's batch, uploaded once, and sent
+to the rest by Telegram's ``file_id``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.digest import digest_text
+from bot.alerting.photos import fits_caption
+from bot.digest import digest_map, digest_text
 from bot.html_split import split_html
 from handlers.common import known_regions, svc, tz
 from storage import crud
@@ -87,6 +93,7 @@ async def send_digests(
     engine = svc(context).engine
     due = await asyncio.to_thread(_in_session, engine, partial(_due, hhmm=hhmm))
     sent = 0
+    maps: dict[str, bytes | str | None] = {}  # language -> PNG, then Telegram's file id
     for chat, regions in due:
         build = partial(
             digest_text,
@@ -100,10 +107,17 @@ async def send_digests(
         if text is None:
             continue  # nothing happened: nothing is sent
         try:
-            for part in split_html(text):
-                await context.bot.send_message(
-                    chat.id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-                )
+            if chat.digest_map and chat.language not in maps:
+                build_map = partial(digest_map, now=now, lang=chat.language, tz=zone)
+                maps[chat.language] = await asyncio.to_thread(_in_session, engine, build_map)
+            photo = maps.get(chat.language) if chat.digest_map else None
+            if photo is not None:
+                maps[chat.language] = await _send_photo(context, chat.id, photo, text)
+            if photo is None or not fits_caption(text):
+                for part in split_html(text):
+                    await context.bot.send_message(
+                        chat.id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                    )
             sent += 1
         except Forbidden:
             deactivate = partial(_deactivate, chat_id=chat.id)
@@ -112,6 +126,17 @@ async def send_digests(
             logger.exception("digest.send_failed", extra={"chat_id": chat.id})
     logger.info("digest.sent", extra={"minute": hhmm, "due": len(due), "sent": sent})
     return sent
+
+
+async def _send_photo(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, photo: bytes | str, text: str
+) -> bytes | str:
+    """The map, with the digest as its caption if it fits; the file id to send it by next."""
+    caption = text if fits_caption(text) else None
+    msg = await context.bot.send_photo(
+        chat_id, photo, caption=caption, parse_mode=ParseMode.HTML if caption else None
+    )
+    return msg.photo[-1].file_id if msg.photo else photo
 
 
 def schedule_digests(app: Application) -> None:  # type: ignore[type-arg]

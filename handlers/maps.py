@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t
 from bot.maps import cached_map
 from bot.maps.history import History, history_text, load_history, render_history
-from bot.maps.render import fmt_clock
+from bot.maps.render import Town, fmt_clock
 from bot.maps.state import MapState, load_state
 from handlers.common import (
     answered_region_tap,
@@ -34,12 +34,20 @@ from handlers.common import (
 )
 from handlers.subscriptions import region_or_ask
 from storage import crud
+from storage.crud.places import followed_places
 
 HISTORY = "his"  # his:UA-74 → /history for that region
 
 
-def _map_inputs(session: Session, chat_id: int, now: datetime) -> tuple[MapState, list[str]]:
-    return load_state(session, now), known_regions(crud.subscriptions_of(session, chat_id))
+def _map_inputs(
+    session: Session, chat_id: int, now: datetime, lang: str
+) -> tuple[MapState, list[str], list[Town]]:
+    towns = [
+        (p.region, p.name_en if lang == "en" else p.name_uk)
+        for p in followed_places(session, chat_id)
+    ]
+    mine = known_regions(crud.subscriptions_of(session, chat_id))
+    return load_state(session, now), mine, towns
 
 
 def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
@@ -50,15 +58,17 @@ def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
 
 
 async def map_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/map: Ukraine coloured by the current alert state, the chat's regions outlined."""
+    """/map: Ukraine coloured by the current alert state, the chat's regions outlined and its
+    towns pinned."""
     info = await chat_info(update, context)
     chat = update.effective_chat
     if chat is None:
         return
     now = svc(context).clock()
     zone = tz(context)
-    state, mine = await db(context, partial(_map_inputs, chat_id=info.id, now=now), readonly=True)
-    png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine)
+    inputs = partial(_map_inputs, chat_id=info.id, now=now, lang=info.lang)
+    state, mine, towns = await db(context, inputs, readonly=True)
+    png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine, towns)
     await chat.send_photo(
         png, caption=map_caption(state, info.lang, zone), parse_mode=ParseMode.HTML
     )

@@ -1,5 +1,6 @@
-"""/settings (topics, quiet hours and whether threats ring in them, digest time, language, other
-raions for a town-subscribed chat) and /stop (forget the chat)."""
+"""/settings (topics, quiet hours and whether threats ring in them, digest time and whether it
+carries the map, language, other raions for a town-subscribed chat) and /stop (forget the
+chat)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ def _summary(lang: str, chat: Chat) -> str:
         topics=", ".join(on) if on else t(lang, "settings.none"),
         quiet=quiet,
         digest=html.escape(chat.digest_time) if chat.digest_time else t(lang, "settings.off"),
+        digest_map=t(lang, "settings.digest_with_map")
+        if chat.digest_map and chat.digest_time
+        else "",
         threats=_threats(lang, chat),
         others=_others(lang, chat),
     )
@@ -101,7 +105,12 @@ def _menu(lang: str, chat: Chat, page: str) -> InlineKeyboardMarkup:
             for d in DIGEST_PRESETS
         ]
         rows = [times[i : i + 3] for i in range(0, len(times), 3)]
-        return InlineKeyboardMarkup([*rows, [_button(t(lang, "settings.off"), "set:d:off")], back])
+        with_map = _button(
+            t(lang, "settings.digest_map_toggle", mark="✅" if chat.digest_map else "▫️"),
+            f"set:dm:{int(not chat.digest_map)}",
+        )
+        off = [_button(t(lang, "settings.off"), "set:d:off")]
+        return InlineKeyboardMarkup([*rows, off, [with_map], back])
     if page == "lang":
         langs = [_button(t(lang, f"language.{code}"), f"set:l:{code}") for code in LANGUAGES]
         return InlineKeyboardMarkup([langs, back])
@@ -142,6 +151,7 @@ def _offered() -> frozenset[str]:
         + [f"set:q:{s}-{e}" for s, e in QUIET_PRESETS]
         + [f"set:d:{d}" for d in DIGEST_PRESETS]
         + ["set:q:off", "set:d:off", "set:qa:0", "set:qa:1", "set:o:0", "set:o:1"]
+        + ["set:dm:0", "set:dm:1"]
         + [f"set:l:{code}" for code in LANGUAGES]
     )
 
@@ -162,6 +172,8 @@ def _change(chat: Chat, action: str, arg: str) -> tuple[dict[str, Any], str]:
         return {"digest_time": None if arg == "off" else arg}, "main"
     if action == "qa":  # quiet hours silence threats to the chat's own places too
         return {"quiet_all": arg == "1"}, "quiet"
+    if action == "dm":  # the daily digest carries the map of its 24 hours
+        return {"digest_map": arg == "1"}, "digest"
     if action == "o":  # a town-subscribed chat: other raions' news marked, or left out
         return {"other_areas": arg == "1"}, "main"
     if action == "l" and arg in LANGUAGES:

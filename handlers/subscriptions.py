@@ -9,6 +9,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.geo.resolution import Option, Resolution, resolve_off_loop
 from bot.i18n import language_of, t
 from handlers import towns
 from handlers.common import (
@@ -25,7 +26,6 @@ from handlers.common import (
     reply,
     tapped_region,
 )
-from handlers.resolve import Option, Resolution, resolve_off_loop
 from storage import crud
 
 SUB = "sub"  # sub:UA-74 → subscribe

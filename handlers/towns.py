@@ -19,9 +19,9 @@ from telegram.ext import ContextTypes
 from bot.alerting.areas import followed
 from bot.geo.gazetteer import LEVEL_RANK, Place, load
 from bot.geo.lookup import lookup
+from bot.geo.resolution import Option, resolve_off_loop
 from bot.i18n import t
 from handlers.common import ADMIN_STATUSES, ChatInfo, allowed_tap, chat_info, db, edit, reply
-from handlers.resolve import Option, resolve_off_loop
 from storage import crud
 from storage.crud.places import FollowedPlace, follow_place, unfollow_region_places
 

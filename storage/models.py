@@ -19,6 +19,7 @@ from sqlalchemy import (
     CheckConstraint,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -57,6 +58,7 @@ ALL_TOPICS_MASK: Final = (1 << len(TOPICS)) - 1
 REGION_LEN: Final = 8  # "UA" or "UA-74"
 ERROR_LEN: Final = 500
 AREA_LEN: Final = 96
+MEDIA_KEY_LEN: Final = 64
 
 
 class Channel(SQLModel, table=True):
@@ -179,6 +181,8 @@ class Chat(SQLModel, table=True):
     quiet_all: bool = Field(default=False, sa_type=Boolean)
     # A town-subscribed chat: posts and alerts of other raions shown marked (else left out).
     other_areas: bool = Field(default=False, sa_type=Boolean)
+    # The daily digest carries the map of its 24 hours (when anything happened).
+    digest_map: bool = Field(default=False, sa_type=Boolean)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -285,6 +289,8 @@ class LiveMessage(SQLModel, table=True):
     revision: int = 1
     sent_text: str | None = Field(default=None, sa_type=Text)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # The message is a photo's caption (edits go through ``editMessageCaption``).
+    captioned: bool = Field(default=False, sa_type=Boolean)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -296,6 +302,7 @@ class Outbox(SQLModel, table=True):
     ``attempts`` counts claims; ``claimed_at`` lets a restart requeue rows stuck in ``sending``.
     ``live_id`` (alerting) names the live message this row brings up to date. ``priority`` is
     the index of the row's class in :data:`OUTBOX_CLASSES`; claiming takes the lowest first.
+    ``media_key`` names a :class:`Media` picture the first send carries (the night's map).
     """
 
     __tablename__ = "outbox"
@@ -332,3 +339,17 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=String(ERROR_LEN))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    media_key: str | None = Field(default=None, sa_type=String(MEDIA_KEY_LEN))
+
+
+class Media(SQLModel, table=True):
+    """A picture many outbox rows send (the night's map): stored once, so ten thousand chats
+    reference one PNG and it survives a restart. ``file_id`` is what Telegram returned for the
+    first upload; later sends pass it instead of the bytes."""
+
+    __tablename__ = "media"
+
+    key: str = Field(primary_key=True, sa_type=String(MEDIA_KEY_LEN))
+    data: bytes = Field(sa_type=LargeBinary)
+    file_id: str | None = Field(default=None, sa_type=String(256))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -22,7 +22,7 @@ from bot.pipeline import IncomingPost, Pipeline
 from bot.standins.botapi_server import BotApiStandin
 from storage.db import session_scope
 from storage.models import Outbox
-from tests.test_alerting_delivery import ALERT, T0, seed
+from tests.support.delivery import ALERT, T0, seed
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = """

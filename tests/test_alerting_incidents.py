@@ -14,7 +14,7 @@ from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from storage import crud
 from storage.db import session_scope
-from tests.test_alerting_delivery import post, running, settle
+from tests.support.delivery import post, running, settle
 
 T0 = datetime(2026, 11, 24, 0, 5, tzinfo=UTC)  # 02:05 in Kyiv
 KOST = "Костянтинівка: окупанти обстріляли місто, поранено 2 мирних жителів, пошкоджено 5 будинків."

@@ -17,7 +17,7 @@ from storage import crud
 from storage.crud.places import FollowedPlace, follow_place, followed_places
 from storage.db import session_scope
 from storage.models import Chat
-from tests.test_alerting_delivery import post, running, settle
+from tests.support.delivery import post, running, settle
 
 T0 = datetime(2026, 11, 24, 0, 5, tzinfo=UTC)
 OBLAST = "🔴 02:05 Повітряна тривога в Чернігівська область."

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from sitrep.cli import main
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "sitrep.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -69,7 +69,7 @@ def test_help_explains_itself() -> None:
 
 def test_bad_setting_is_one_clear_line() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "channels", "list"],
+        [sys.executable, "-m", "sitrep.cli", "channels", "list"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -101,7 +101,7 @@ def test_channels_add_list_remove_and_check_against_the_stand_in(tmp_path: Path)
 
         def sitrep(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
-                [sys.executable, "-m", "bot.cli", *args],
+                [sys.executable, "-m", "sitrep.cli", *args],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -167,7 +167,7 @@ def test_jsonl_gives_each_malformed_line_its_own_error_and_goes_on() -> None:
 def test_jsonl_survives_bytes_that_are_not_utf8() -> None:
     data = b'{"id": 1, "text": "\xff\xfe"}\n' + json.dumps({"id": 2, "text": "Loud."}).encode()
     out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "parse", "--jsonl"],
+        [sys.executable, "-m", "sitrep.cli", "parse", "--jsonl"],
         input=data + b"\n",
         capture_output=True,
         timeout=60,

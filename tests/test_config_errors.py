@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
 
-SITREP = [sys.executable, "-m", "handlers.cli"]
+SITREP = [sys.executable, "-m", "sitrep.cli"]
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 SECRET = TOKEN.partition(":")[2]
 

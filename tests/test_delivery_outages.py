@@ -23,12 +23,12 @@ from bot.alerting.policy import CircuitBreaker, DeliveryPolicy
 from bot.pipeline import IncomingPost, Pipeline
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tcp_proxy import TcpProxy
-from handlers.runtime import _checks
+from sitrep.runtime import _checks
 from storage import crud
 from storage.db import make_engine, session_scope
 from storage.models import Outbox
 from tests.conftest import PG_URL
-from tests.test_alerting_delivery import ALERT, seed
+from tests.support.delivery import ALERT, seed
 
 FAST = RateLimits(global_per_s=0, per_chat_per_s=50, per_chat_burst=50)
 QUICK = DeliveryPolicy(

@@ -16,7 +16,7 @@ from bot.alerting import Dispatcher, RateLimits, make_bot
 from storage import crud
 from storage.db import session_scope
 from storage.models import Chat, Outbox, Post
-from tests.test_handlers_kit import NOW, Bot, running_bot
+from tests.support.kit import NOW, Bot, running_bot
 
 ADMIN = 700
 STRANGER = 701

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from storage import crud
 from storage.db import session_scope
 from storage.models import Channel, Event, Post
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 ADMIN = 700
 STRANGER = 701

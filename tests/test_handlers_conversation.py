@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 501
 GROUP = -100777

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from handlers.digests import JOB_NAME, TASKS_KEY, minutes_due
-from tests.test_handlers_kit import NOW, Bot, running_bot
+from tests.support.kit import NOW, Bot, running_bot
 
 USER = 601
 ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."

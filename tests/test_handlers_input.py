@@ -14,7 +14,7 @@ from handlers.settings import DIGEST_PRESETS, OFFERED, PAGES, _menu
 from storage import crud
 from storage.db import session_scope
 from storage.models import ALL_TOPICS_MASK, Chat
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 501
 OTHER = 502
@@ -205,7 +205,7 @@ def test_every_offered_settings_button_is_accepted(lang: str) -> None:
     for topics, flags in ((0, False), (ALL_TOPICS_MASK, True)):
         for digest in (None, *DIGEST_PRESETS):
             chat = Chat(id=1, type="private", language=lang, topics=topics, digest_time=digest)
-            chat.quiet_all = chat.other_areas = flags
+            chat.quiet_all = chat.other_areas = chat.digest_map = flags
             for page in PAGES:
                 markup = _menu(lang, chat, page)
                 shown |= {str(b.callback_data) for row in markup.inline_keyboard for b in row}

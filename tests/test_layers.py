@@ -1,6 +1,6 @@
 """The layering the README promises, enforced: import-linter's contracts in ``pyproject.toml``.
 
-handlers → bot → storage, one direction only; ``bot.parsing`` and ``bot.geo`` are pure (no
+sitrep → handlers → bot → storage, one direction only; ``bot.parsing`` and ``bot.geo`` are pure (no
 storage, network or Telegram). The second test proves the contracts bite: the same
 configuration run on a tiny tree that breaks each rule must fail.
 """
@@ -39,6 +39,7 @@ def test_the_contracts_fail_on_a_tree_that_breaks_them(tmp_path: Path) -> None:
     section = config[config.index("[tool.importlinter]") :]
     (tmp_path / "pyproject.toml").write_text(section, encoding="utf-8")
     files = {
+        "sitrep/__init__.py": "",
         "handlers/__init__.py": "",
         "bot/__init__.py": "",
         "bot/parsing/__init__.py": "import httpx  # the parser must not reach the network\n",

@@ -24,7 +24,7 @@ from bot.leader import AlreadyRunning, PgElector, hold_sqlite
 from bot.standins.botapi_server import BotApiStandin
 
 ROOT = Path(__file__).resolve().parents[1]
-SITREP = [sys.executable, "-m", "handlers.cli"]
+SITREP = [sys.executable, "-m", "sitrep.cli"]
 
 
 class Log:

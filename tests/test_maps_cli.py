@@ -16,7 +16,7 @@ from bot.pipeline import IncomingPost, Pipeline
 from bot.registry import seed_channels
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.test_handlers_kit import CHANNELS
+from tests.support.kit import CHANNELS
 
 
 def test_sitrep_map_out_renders_the_database(tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_sitrep_map_out_renders_the_database(tmp_path: Path) -> None:
     out = tmp_path / "now.png"
     env = {**os.environ, "DATABASE_URL": url}
     done = subprocess.run(
-        [sys.executable, "-m", "handlers.cli", "map", "--out", str(out), "--lang", "en",
+        [sys.executable, "-m", "sitrep.cli", "map", "--out", str(out), "--lang", "en",
          "--region", "UA-51"],
         capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
     )  # fmt: skip

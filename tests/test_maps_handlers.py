@@ -15,9 +15,19 @@ from PIL import Image
 
 from bot.maps.cache import CACHE
 from bot.maps.outlines import placed
-from bot.maps.render import ALERT, CALM, HEIGHT, MARK_COLOURS, PARTIAL_ALERT, WIDTH, map_box
+from bot.maps.render import (
+    ALERT,
+    CALM,
+    HEIGHT,
+    MARK_COLOURS,
+    MINE,
+    PARTIAL_ALERT,
+    WIDTH,
+    map_box,
+    town_pin,
+)
 from bot.standins.botapi_state import SentMessage
-from tests.test_handlers_kit import Bot, running_bot
+from tests.support.kit import Bot, running_bot
 
 USER = 701
 ALERT_74 = "🔴 09:14 Повітряна тривога в Чернігівська область."
@@ -68,6 +78,24 @@ async def test_map_in_ukrainian_colours_regions_by_state(bot: Bot) -> None:
     assert colour_at(img, "UA-63") == CALM  # all clear
     assert colour_at(img, "UA-46") == CALM
     assert colour_at(img, "UA-59") == MARK_COLOURS["drones"]  # drones within the hour
+
+
+async def test_map_pins_the_chat_s_towns(bot: Bot) -> None:
+    await _alerts(bot)
+    await bot.say(USER, "/subscribe Ніжин")
+    await bot.say(USER, "/subscribe Нікополь")
+    [msg] = await bot.say(USER, "/map")
+    img = decode(msg)
+    box = map_box()
+    for region in ("UA-74", "UA-12"):  # a pin under the oblast's anchor, in the outline colour
+        x, y = town_pin(region, 0, *box)
+        assert img.getpixel((round(x), round(y))) == MINE
+    x, y = town_pin("UA-74", 1, *box)
+    assert img.getpixel((round(x), round(y))) == ALERT  # one town there, one pin
+    assert colour_at(img, "UA-74") == ALERT  # the region's own state is still shown
+    [other] = await bot.say(USER + 1, "/map")  # a chat without towns has no pins
+    x, y = town_pin("UA-74", 0, *box)
+    assert decode(other).getpixel((round(x), round(y))) == ALERT
 
 
 async def test_map_in_english_says_when_data_is_stale(bot: Bot) -> None:

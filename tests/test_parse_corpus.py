@@ -6,30 +6,16 @@ shared scorer, so this test measures exactly what the contract measures.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from bot.parsing import parse
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus" / "posts-dev.jsonl"
-REAL = SHARED / "corpus" / "posts-real-dev.jsonl"
-SCORER = SHARED / "tools" / "score_parse.py"
+from tests.support.corpus import CORPUS, REAL, scorer
 
 pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared/ corpus is not beside the repo")
-
-
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score_parse", SCORER)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _score(path: Path) -> dict[str, Any]:
@@ -45,7 +31,7 @@ def _score(path: Path) -> dict[str, Any]:
         }
         for g in gold
     ]
-    res: dict[str, Any] = _scorer().score(gold, pred)
+    res: dict[str, Any] = scorer().score(gold, pred)
     return res
 
 

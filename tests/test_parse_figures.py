@@ -9,7 +9,7 @@ import pytest
 from bot.parsing import counts as C
 from bot.parsing import parse
 from bot.parsing.tokens import tokenize
-from tests.test_parse_corpus import SHARED, _scorer
+from tests.support.corpus import SHARED, scorer
 
 
 def figures(text: str, source_kind: str | None = None, region: str = "UA-63") -> dict[str, dict]:  # type: ignore[type-arg]
@@ -338,7 +338,7 @@ def test_real_posts_counts_meet_the_target() -> None:
         }
         for g in gold
     ]
-    res = _scorer().score(gold, pred)
+    res = scorer().score(gold, pred)
     assert res["counts_accuracy"] >= 0.90, res
 
 

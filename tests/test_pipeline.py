@@ -191,7 +191,7 @@ def _watch(db: str, tme: TmeStandin, registry: Path) -> subprocess.Popen[bytes]:
         "SITREP_CHANNELS_FILE": str(registry),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "watch", "--interval", "0.05"],
+        [sys.executable, "-m", "sitrep.cli", "watch", "--interval", "0.05"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -16,7 +16,7 @@ import httpx
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
 
-SITREP = [sys.executable, "-m", "handlers.cli"]
+SITREP = [sys.executable, "-m", "sitrep.cli"]
 
 
 def _free_port() -> int:
@@ -185,6 +185,9 @@ def test_demo_delivers_the_night(tmp_path: Path) -> None:
     for chat in (1001, 1002, 1003):
         summaries = [t for t in by_chat[chat] if "Підсумок атаки" in t or "Attack summary" in t]
         assert len(summaries) == 1 and "загроз" not in summaries[0].lower()
+    # ... with the night's map as one photo and its caption, written beside --map-out
+    assert any(r["photo"] and "Підсумок атаки" in r["text"] for r in rows if r["chat_id"] == 1001)
+    assert (tmp_path / "map-night.png").read_bytes().startswith(b"\x89PNG")
     # the casualty update edits its incident; another town is a message of its own
     kost = [r for r in rows if r["chat_id"] == 1002 and "Kostiantynivka" in r["text"]]
     assert len({r["message_id"] for r in kost}) == 1  # sent once, edited (or sent updated)

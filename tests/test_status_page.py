@@ -31,7 +31,7 @@ from bot.registry import seed_channels
 from bot.status_page import StatusPage
 from storage import crud
 from storage.db import make_engine, session_scope
-from tests.test_handlers_kit import CHANNELS, NOW, Clock
+from tests.support.kit import CHANNELS, NOW, Clock
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -27,7 +27,7 @@ from bot.watch import SourceService
 from storage import crud
 from storage.db import session_scope
 from storage.models import Event, Outbox, Post
-from tests.test_handlers_kit import CHANNELS, Bot, running_bot
+from tests.support.kit import CHANNELS, Bot, running_bot
 
 ADMIN = 700
 READER = 900  # subscribed to Kyiv city, Kyiv oblast and Chernihiv oblast

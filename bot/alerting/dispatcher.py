@@ -29,6 +29,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,11 +39,19 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.alerting.limiter import ChatScheduler, RateLimits, TokenBucket
 from bot.alerting.maintenance import health_of, maintain
+from bot.alerting.photos import PhotoStore
 from bot.alerting.policy import CircuitBreaker, DeliveryPolicy, backoff_s
 from bot.alerting.quiet import silent
 from bot.alerting.recorder import Recorder
 from bot.alerting.render import KYIV
-from bot.alerting.sending import GONE, DispatchStats, edit, retry_after_s, send_new
+from bot.alerting.sending import (
+    GONE,
+    DispatchStats,
+    edit,
+    retry_after_s,
+    send_new,
+    send_with_photo,
+)
 from storage.crud import live as crud_live
 from storage.crud import outbox as crud_outbox
 from storage.crud.live import Delivered, Job
@@ -103,7 +112,10 @@ class Dispatcher:
         self._mine: set[int] = set()  # claimed by this process and not finished
         self._ready: asyncio.Queue[Job] = asyncio.Queue(maxsize=self.workers)
         self.recorder = Recorder(engine, clock)
-        self._live: dict[int, tuple[int, str]] = {}  # live_id -> (message id, text shown)
+        # live_id -> (message id, text shown, shown as a photo's caption)
+        self._live: dict[int, tuple[int, str, bool]] = {}
+        self.photos = PhotoStore(engine)
+        self._photo_sent: dict[int, int] = {}  # outbox id -> photo sent before its text failed
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
@@ -333,7 +345,9 @@ class Dispatcher:
 
     async def _deliver(self, job: Job) -> None:
         known = self._live.get(job.live_id) if job.live_id is not None else None
-        message_id, shown = known or (job.telegram_message_id, job.sent_text)
+        if known is not None and known[2] != job.captioned:
+            job = replace(job, captioned=known[2])  # sent moments ago, not yet recorded
+        message_id, shown = known[:2] if known else (job.telegram_message_id, job.sent_text)
         if message_id is not None and shown == job.text:
             self.stats.unchanged += 1
             return self._sent(job, message_id)
@@ -345,13 +359,22 @@ class Dispatcher:
             self.clock(),
             self.tz,
         )
+        captioned: bool | None = None
         try:
-            if message_id is None:
+            if message_id is None and job.media_key is not None:
+                message_id, captioned = await send_with_photo(
+                    self.bot, self.photos, job, quiet, self._photo_sent
+                )
+                self.stats.sent += 1
+            elif message_id is None:
                 message_id = await send_new(self.bot, job, quiet)
+                captioned = False if job.captioned else None
                 self.stats.sent += 1
             else:
                 message_id, outcome = await edit(self.bot, job, message_id, quiet)
                 setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+                if outcome == "sent":
+                    captioned = False  # sent anew as text
         except RetryAfter as err:
             return self._rate_limited(job, retry_after_s(err))
         except ChatMigrated as err:
@@ -370,17 +393,18 @@ class Dispatcher:
             if self.breaker.failure(time.monotonic()):
                 self._open_breaker()
             return self._retry(job, f"{type(err).__name__}: {err}", network=True)
-        self._sent(job, message_id)
+        self._sent(job, message_id, captioned)
 
     # ---- outcomes --------------------------------------------------------------------------
 
-    def _sent(self, job: Job, message_id: int) -> None:
+    def _sent(self, job: Job, message_id: int, captioned: bool | None = None) -> None:
         self.breaker.success()
         if job.live_id is not None:
-            self._live[job.live_id] = (message_id, job.text)
+            shown_as = job.captioned if captioned is None else captioned
+            self._live[job.live_id] = (message_id, job.text, shown_as)
             if len(self._live) > 200_000:
                 self._live.pop(next(iter(self._live)))
-        self.recorder.sent(Delivered(job.outbox_id, job.live_id, job.text, message_id))
+        self.recorder.sent(Delivered(job.outbox_id, job.live_id, job.text, message_id, captioned))
         self._release_chat(job)
 
     def _release_chat(self, job: Job, *, pause_s: float = 0.0, again: bool = False) -> None:

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from bot.alerting import areas
 from bot.alerting import happenings as hp
+from bot.alerting.nightmap import is_night_summary, night_pictures
 from bot.alerting.render import KYIV, LinkFn, render, tme_link
 from bot.alerting.topics import TOPIC_OF_KIND, topic_of
 from storage.crud import live as crud_live
@@ -227,10 +228,15 @@ class OutboxSink:
                 changed.append((state.id, text, state.revision + 1))
                 queue.append((event_id, r.chat_id, state.id, state.revision + 1))
         crud_live.set_live_texts(session, changed, now=now)
+        media: dict[int, str] = {}
         if fresh:
             ids = crud_live.add_live(session, happening.id, slot, fresh, now=now)
             queue.extend((event_id, chat_id, live_id, 1) for chat_id, live_id in ids.items())
-        queued = crud_outbox.enqueue_live(session, queue, klass=cls, now=now)
+            if is_night_summary(happening):  # the morning summary carries the night's map
+                langs = {r.chat_id: r.language for r in group}
+                keys = night_pictures(session, happening.started_at, self.tz, langs.values())
+                media = {lid: keys[langs[c]] for c, lid in ids.items() if langs[c] in keys}
+        queued = crud_outbox.enqueue_live(session, queue, klass=cls, now=now, media=media)
         if queued:
             logger.debug("alerting.queued", extra={"message_class": cls, "queued": queued})
         return queued

@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "command.history": "A region's alerts over 7 days",
     "map.title": "Air-raid alerts",
     "map.night_title": "The night of {date}",
+    "map.day_title": "24 hours to {date} {time}",
     "map.as_of": "as of {time} ({zone})",
     "map.count": "Alert in {n} of {total} regions",
     "map.calm": "No alerts",

@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "command.history": "Тривоги регіону за 7 днів",
     "map.title": "Повітряні тривоги",
     "map.night_title": "Ніч {date}",
+    "map.day_title": "Доба до {date} {time}",
     "map.as_of": "станом на {time} ({zone})",
     "map.count": "Тривога в {n} з {total} регіонів",
     "map.calm": "Тривог немає",

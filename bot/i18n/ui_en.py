@@ -141,7 +141,7 @@ MESSAGES: dict[str, str] = {
         "Language: {language}\n"
         "Topics: {topics}\n"
         "Quiet hours: {quiet} — {threats}\n"
-        "Daily digest: {digest}\n"
+        "Daily digest: {digest}{digest_map}\n"
         "Towns: {others}"
     ),
     "settings.threats_ring": "threats to your places still ring",
@@ -150,6 +150,8 @@ MESSAGES: dict[str, str] = {
     "settings.others_marked": "other raions' news marked “not your raion”",
     "settings.others_hidden": "other raions' news not sent",
     "settings.others_toggle": "Towns: {state} (change)",
+    "settings.digest_with_map": " · with the map",
+    "settings.digest_map_toggle": "{mark} Map in the daily digest",
     "settings.topics": "Topics",
     "settings.quiet": "Quiet hours",
     "settings.digest": "Digest",

@@ -143,7 +143,7 @@ MESSAGES: dict[str, str] = {
         "Мова: {language}\n"
         "Теми: {topics}\n"
         "Тиха година: {quiet} — {threats}\n"
-        "Щоденний дайджест: {digest}\n"
+        "Щоденний дайджест: {digest}{digest_map}\n"
         "Міста: {others}"
     ),
     "settings.threats_ring": "загрози вашим місцям зі звуком",
@@ -152,6 +152,8 @@ MESSAGES: dict[str, str] = {
     "settings.others_marked": "новини інших районів з позначкою «не ваш район»",
     "settings.others_hidden": "новини інших районів не надсилати",
     "settings.others_toggle": "Міста: {state} (змінити)",
+    "settings.digest_with_map": " · з картою",
+    "settings.digest_map_toggle": "{mark} Карта в підсумку дня",
     "settings.topics": "Теми",
     "settings.quiet": "Тиха година",
     "settings.digest": "Дайджест",

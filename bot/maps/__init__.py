@@ -13,14 +13,21 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.maps.cache import CACHE
-from bot.maps.render import render_map
+from bot.maps.render import Town, render_map
 from bot.maps.state import MapState, load_state
 
 
-def cached_map(state: MapState, lang: str, tz: ZoneInfo, mine: Sequence[str] = ()) -> bytes:
+def cached_map(
+    state: MapState,
+    lang: str,
+    tz: ZoneInfo,
+    mine: Sequence[str] = (),
+    towns: Sequence[Town] = (),
+) -> bytes:
     """The PNG of ``state`` for a viewer, rendered once per distinct picture."""
-    key = ("map", state, lang, tz.key, tuple(sorted(mine)))
-    return CACHE.get(key, lambda: render_map(state, lang, tz, sorted(mine)))
+    pins = tuple(sorted(towns))
+    key = ("map", state, lang, tz.key, tuple(sorted(mine)), pins)
+    return CACHE.get(key, lambda: render_map(state, lang, tz, sorted(mine), towns=pins))
 
 
 def current_map(

@@ -66,12 +66,20 @@ def night_state(session: Session, start: datetime, end: datetime) -> NightState:
     return NightState(state, start, end)
 
 
-def render_night_map(night: NightState, lang: str, tz: ZoneInfo, mine: Sequence[str] = ()) -> bytes:
-    """The night's PNG (same size and legend style as ``/map``); cached per night and viewer."""
-    local = night.start.astimezone(tz)
+def render_night_map(
+    night: NightState,
+    lang: str,
+    tz: ZoneInfo,
+    mine: Sequence[str] = (),
+    *,
+    title_key: str = "map.night_title",
+) -> bytes:
+    """The night's PNG (same size and legend style as ``/map``); cached per night and viewer.
+    ``title_key``: "map.day_title" for the daily digest's 24 hours."""
+    local = (night.start if title_key == "map.night_title" else night.end).astimezone(tz)
     date = f"{local.day:02d}.{local.month:02d}"
-    title = t(lang, "map.night_title", date=date)
-    key = ("night", night.state, night.start, lang, tz.key, tuple(sorted(mine)))
+    title = t(lang, title_key, date=date, time=local.strftime("%H:%M"))
+    key = ("night", night.state, night.start, lang, tz.key, tuple(sorted(mine)), title)
     return CACHE.get(
         key,
         lambda: render_map(night.state, lang, tz, mine, title=title, kinds=MARK_ORDER),

@@ -48,6 +48,12 @@ MARK_COLOURS: Final[dict[str, Colour]] = {
     "outage": (255, 183, 3),
 }
 MARK_SIZE: Final = 9  # half the side of a mark, pixels
+# A followed town: a pin under its oblast's marks, with its name. The codifier the towns come
+# from has no coordinates, so the pin stands at the oblast's anchor, not at the town itself.
+PIN_RADIUS: Final = 6
+PIN_STEP: Final = 20
+PINS_SHOWN: Final = 3  # per oblast; more are summed up as "+N"
+Town = tuple[str, str]  # (region code, label in the viewer's language)
 
 
 @cache
@@ -136,10 +142,45 @@ def _legend(draw: ImageDraw.ImageDraw, lang: str, kinds: Sequence[str], mine: bo
         x += 30 + int(draw.textlength(label, font=small)) + 26
 
 
+def town_pin(region: str, index: int, x0: int, y0: int, width: int) -> tuple[float, float]:
+    """Where the ``index``-th followed town of ``region`` has its pin (for drawing and tests)."""
+    cx, cy = placed(float(x0), float(y0), float(width)).anchors[region]
+    return cx, cy + MARK_SIZE + 4 + PIN_RADIUS + index * PIN_STEP
+
+
+def draw_towns(draw: ImageDraw.ImageDraw, towns: Sequence[Town], x0: int, y0: int, width: int) -> None:  # fmt: skip
+    """A pin and a short name per followed town, stacked under its oblast's anchor."""
+    by_region: dict[str, list[str]] = {}
+    for region, label in towns:
+        by_region.setdefault(region, []).append(label)
+    small = font(15)
+    for region, labels in sorted(by_region.items()):
+        if region not in placed(float(x0), float(y0), float(width)).anchors:
+            continue
+        shown = labels[:PINS_SHOWN]
+        if len(labels) > PINS_SHOWN:
+            shown[-1] = f"{shown[-1]} +{len(labels) - PINS_SHOWN + 1}"
+        for i, label in enumerate(shown):
+            x, y = town_pin(region, i, x0, y0, width)
+            r = PIN_RADIUS
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=MINE, outline=BORDER, width=2)
+            name = label if len(label) <= 18 else label[:17] + "…"
+            right = x + r + 4 + draw.textlength(name, font=small) > x0 + width
+            at, anchor = ((x - r - 4, y), "rm") if right else ((x + r + 4, y), "lm")
+            draw.text(at, name, font=small, fill=MINE, anchor=anchor, stroke_width=2, stroke_fill=BORDER)  # fmt: skip
+
+
 def draw_country(
-    img: Image.Image, state: MapState, mine: Sequence[str], x0: int, y0: int, width: int
+    img: Image.Image,
+    state: MapState,
+    mine: Sequence[str],
+    x0: int,
+    y0: int,
+    width: int,
+    towns: Sequence[Town] = (),
 ) -> None:
-    """Regions filled by alert state, white borders, own regions outlined, marks on top."""
+    """Regions filled by alert state, white borders, own regions outlined, marks on top, then
+    the chat's towns."""
     draw = ImageDraw.Draw(img)
     geo = placed(float(x0), float(y0), float(width))
     for code in geo.order:
@@ -160,6 +201,8 @@ def draw_country(
         left = cx - step * (len(kinds) - 1) / 2
         for i, kind in enumerate(kinds):
             draw_mark(draw, kind, left + i * step, cy, MARK_SIZE)
+    if towns:
+        draw_towns(draw, towns, x0, y0, width)
 
 
 @cache
@@ -200,11 +243,13 @@ def render_map(
     *,
     title: str | None = None,
     kinds: Sequence[str] = THREAT_KINDS,
+    towns: Sequence[Town] = (),
 ) -> bytes:
-    """The PNG of ``state`` for a chat: its language, time zone and own regions outlined."""
+    """The PNG of ``state`` for a chat: its language, time zone, own regions outlined and own
+    towns pinned."""
     img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(img)
     _header(draw, state, lang, tz, title or t(lang, "map.title"))
-    draw_country(img, state, mine, MARGIN, HEADER, MAP_W)
+    draw_country(img, state, mine, MARGIN, HEADER, MAP_W, towns)
     _legend(draw, lang, kinds, bool(mine))
     return encode_png(img)

@@ -1,9 +1,9 @@
-"""``sendPhoto`` of the Bot API stand-in, with Telegram's limits on photos.
+"""``sendPhoto`` and ``editMessageCaption`` of the Bot API stand-in, with Telegram's limits.
 
 A photo arrives as a multipart upload (the server keeps the file as base64 in the parameters)
 or as the ``file_id`` of a photo sent earlier. Telegram's rules enforced: an upload of at most
 10 MB, an image it can decode, width + height at most 10,000 and a side ratio of at most 20, a
-caption of at most 1,024 characters after entity parsing. The message keeps the file, so tests
+caption of at most 1,024 characters (UTF-16 units, as Telegram counts) after entity parsing. The message keeps the file, so tests
 can decode what a chat received (``SentMessage.photo_bytes()``).
 """
 
@@ -18,11 +18,13 @@ from typing import Final
 from bot.standins.botapi_methods import (
     _chat,
     _check_can_write,
+    _edit,
+    _find_message,
     _reply_to,
     api,
     message_obj,
 )
-from bot.standins.botapi_state import JSON, BotState, SentMessage, bad_request
+from bot.standins.botapi_state import JSON, BotState, SentMessage, bad_request, utf16_len
 from bot.standins.botapi_text import check_reply_markup, parse_text
 
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
@@ -58,7 +60,7 @@ def _caption(params: JSON) -> tuple[str, list[JSON]]:
     if caption is None or (isinstance(caption, str) and not caption.strip()):
         return "", []
     text, entities = parse_text(str(caption), params.get("parse_mode"))
-    if len(text) > MAX_CAPTION:
+    if utf16_len(text) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return text, entities
 
@@ -112,4 +114,24 @@ def send_photo(st: BotState, params: JSON) -> JSON:
     st.messages.setdefault(chat.id, {})[msg.message_id] = msg
     if isinstance(photo, dict):
         photo.pop("data", None)  # the message keeps the file; the call log need not
+    return message_obj(st, msg)
+
+
+@api("editMessageCaption")
+def edit_message_caption(st: BotState, params: JSON) -> JSON:
+    """A photo's new caption; a message without a photo has none to edit (Telegram's error)."""
+    chat = _chat(st, params)
+    text, entities = _caption(params)
+    markup = check_reply_markup(params.get("reply_markup"))
+    msg = _find_message(st, chat, params, "message to edit not found")
+    _check_can_write(st, chat)
+    if not msg.photo:
+        raise bad_request("there is no caption in the message to edit")
+    if text == msg.text and entities == msg.entities and markup == msg.reply_markup:
+        raise bad_request(
+            "message is not modified: specified new message content and reply markup are "
+            "exactly the same as a current content and reply markup of the message"
+        )
+    _edit(st, msg, text=text, source_text=str(params.get("caption") or ""), entities=entities,
+          parse_mode=params.get("parse_mode"), reply_markup=markup)  # fmt: skip
     return message_obj(st, msg)

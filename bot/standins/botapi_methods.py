@@ -215,6 +215,8 @@ def edit_message_text(st: BotState, params: JSON) -> JSON:
     markup = check_reply_markup(params.get("reply_markup"))
     msg = _find_message(st, chat, params, "message to edit not found")
     _check_can_write(st, chat)
+    if msg.photo:  # a photo's caption is edited with editMessageCaption
+        raise bad_request("there is no text in the message to edit")
     if text == msg.text and entities == msg.entities and markup == msg.reply_markup:
         raise bad_request(
             "message is not modified: specified new message content and reply markup are "

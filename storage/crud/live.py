@@ -267,6 +267,8 @@ class Job:
     priority: int = 1  # index into OUTBOX_CLASSES: 0 threat, 1 report, 2 digest
     created_at: datetime | None = None  # when queued: the class's time to live counts from here
     quiet_all: bool = False
+    media_key: str | None = None  # a picture to send with the text (storage.crud.media)
+    captioned: bool = False  # the message shown is a photo's caption
 
 
 def jobs_for(session: Session, outbox_ids: Sequence[int]) -> list[Job]:
@@ -289,6 +291,8 @@ def jobs_for(session: Session, outbox_ids: Sequence[int]) -> list[Job]:
             col(Outbox.priority),
             col(Outbox.created_at),
             col(Chat.quiet_all),
+            col(Outbox.media_key),
+            col(LiveMessage.captioned),
         )
         .join(Chat, col(Chat.id) == col(Outbox.chat_id))
         .join(LiveMessage, col(LiveMessage.id) == col(Outbox.live_id))
@@ -306,6 +310,7 @@ class Delivered:
     live_id: int | None
     text: str | None
     telegram_message_id: int | None
+    captioned: bool | None = None  # None: as it was
 
 
 def record_delivered(
@@ -329,6 +334,12 @@ def record_delivered(
         [{"b_id": d.outbox_id, "b_mid": d.telegram_message_id} for d in items],
     )
     lives = [d for d in items if d.live_id is not None and d.text is not None]
+    captions = [d for d in lives if d.captioned is not None]
+    if captions:
+        session.execute(
+            update(live).where(live.c.id == bindparam("b_id")).values(captioned=bindparam("b_cap")),
+            [{"b_id": d.live_id, "b_cap": d.captioned} for d in captions],
+        )
     if lives:
         session.execute(
             update(live)

@@ -266,12 +266,15 @@ def enqueue_live(
     *,
     klass: str = DEFAULT_CLASS,
     now: datetime | None = None,
+    media: Mapping[int, str] | None = None,
 ) -> int:
     """Queue live-message updates ``(event_id, chat_id, live_id, revision)``; returns how many.
 
     ``dedup_key`` is ``"l<live>:<revision>"``: re-staging the same revision adds nothing.
-    ``klass`` is the message class (threat, report, digest) of every row.
+    ``klass`` is the message class (threat, report, digest) of every row. ``media`` maps a
+    live id to the :class:`~storage.models.Media` key its row sends with the text.
     """
+    pictures = media or {}
     stamp = now_or(now)
     priority = priority_of(klass)
     if not items:
@@ -287,6 +290,7 @@ def enqueue_live(
             "attempts": 0,
             "next_attempt_at": stamp,
             "created_at": stamp,
+            "media_key": pictures.get(live_id),
         }
         for event_id, chat_id, live_id, revision in items
     ]

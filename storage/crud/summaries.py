@@ -68,6 +68,7 @@ class DigestChat:
     id: int
     language: str
     topics: int
+    digest_map: bool = False  # the digest carries the map of its 24 hours
 
 
 def _newest_ids(region: str, kind: str, since: datetime | None, limit: int) -> Select[Any, Any]:
@@ -182,11 +183,14 @@ def digest_chats(session: Session, hhmm: str) -> list[DigestChat]:
     """Active chats whose digest time is ``hhmm`` and that have at least one subscription."""
     has_sub = select(col(Subscription.chat_id)).where(col(Subscription.chat_id) == col(Chat.id))
     query = (
-        select(col(Chat.id), col(Chat.language), col(Chat.topics))
+        select(col(Chat.id), col(Chat.language), col(Chat.topics), col(Chat.digest_map))
         .where(and_(col(Chat.active).is_(True), col(Chat.digest_time) == hhmm, has_sub.exists()))
         .order_by(col(Chat.id))
     )
-    return [DigestChat(int(i), lang, int(topics)) for i, lang, topics in session.execute(query)]
+    return [
+        DigestChat(int(i), lang, int(topics), bool(dm))
+        for i, lang, topics, dm in session.execute(query)
+    ]
 
 
 def regions_of_chats(session: Session, chat_ids: Sequence[int]) -> Mapping[int, list[str]]:
@@ -206,7 +210,7 @@ def regions_of_chats(session: Session, chat_ids: Sequence[int]) -> Mapping[int, 
 
 def set_chat_fields(session: Session, chat_id: int, **values: Any) -> bool:
     """Update some of a chat's settings (language, quiet hours and whether they silence threats,
-    digest time, topics, other raions marked)."""
+    digest time and its map, topics, other raions marked)."""
     allowed = {
         "language",
         "quiet_start",
@@ -215,6 +219,7 @@ def set_chat_fields(session: Session, chat_id: int, **values: Any) -> bool:
         "digest_time",
         "topics",
         "other_areas",
+        "digest_map",
     }
     unknown = set(values) - allowed
     if unknown:

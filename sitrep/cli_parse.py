@@ -1,4 +1,4 @@
-"""The ``sitrep`` command: parse posts, run the bot, run the offline demo, manage channels."""
+"""``sitrep parse``: what the parser makes of a post, readable or as the JSON-lines contract."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import argparse
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from bot.parsing import parse
+from storage.models import CHANNEL_KINDS
 
 
 def _emit(stdout: TextIO, obj: dict[str, object]) -> None:
@@ -17,9 +17,6 @@ def _emit(stdout: TextIO, obj: dict[str, object]) -> None:
         stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     except UnicodeEncodeError:  # a lone surrogate from a "\\ud800" escape: write it escaped
         stdout.write(json.dumps(obj) + "\n")
-
-
-SOURCE_KINDS = ("air_force", "alerts", "governor", "railway", "energy", "news")
 
 
 def _post_error(post: object) -> str | None:
@@ -66,7 +63,7 @@ def _parse_jsonl(stdin: TextIO, stdout: TextIO) -> int:
         try:
             events = parse(
                 post["text"],
-                source_kind=kind if kind in SOURCE_KINDS else None,
+                source_kind=kind if kind in CHANNEL_KINDS else None,
                 default_region=post.get("default_region") or None,
             )
         except Exception as exc:  # one bad post must not end the run
@@ -101,56 +98,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return _parse_text(text, args.source_kind, args.region, sys.stdout)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="sitrep",
-        description=(
-            "Sitrep turns official Ukrainian channel posts (Air Force, air-raid alerts, regional "
-            "administrations, railway, energy) into per-region events and pushes them to Telegram "
-            "subscribers."
-        ),
-        epilog='Start with `sitrep parse "Швидкісна ціль на Кременчук!"` to see what the parser makes of a post.',
-    )
-    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser(
-        "parse",
-        help="parse post text into events (readable, or --jsonl for the contract form)",
-        description="Parse one post given as arguments or on stdin; --jsonl reads/writes JSON lines.",
-    )
+def parse_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", nargs="*", help="the post's text (default: read stdin)")
     p.add_argument(
         "--jsonl",
         action="store_true",
         help="read JSON lines {id, text, source_kind?, default_region?}",
     )
-    p.add_argument("--source-kind", choices=SOURCE_KINDS)
+    p.add_argument("--source-kind", choices=CHANNEL_KINDS)
     p.add_argument("--region", help="the channel's default region, an ISO code such as UA-74")
     p.set_defaults(func=cmd_parse)
-    from bot.commands import add_commands
-
-    add_commands(sub)
-    return ap
-
-
-def dispatch(ap: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
-    """Parse ``argv`` and run the chosen command; a bad setting is one line, exit code 2."""
-    args = ap.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        ap.print_help()
-        return 0
-    from bot.config import ConfigError
-
-    try:
-        return func(args)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return dispatch(build_parser(), argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

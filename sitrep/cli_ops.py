@@ -1,4 +1,4 @@
-"""Operator sub-commands of ``sitrep`` besides parsing: the channel registry and watching sources."""
+"""Operator sub-commands of ``sitrep``: the channel registry, watching sources, the health probe."""
 
 from __future__ import annotations
 
@@ -152,28 +152,25 @@ def cmd_healthcheck(args: argparse.Namespace) -> int:
     return 0 if response.status_code == 200 else 1
 
 
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ch = sub.add_parser("channels", help="list, add, remove or check the watched channels")
-    chs = ch.add_subparsers(dest="action", required=True, metavar="ACTION")
+def channels_arguments(p: argparse.ArgumentParser) -> None:
+    chs = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     chs.add_parser("list", help="show every channel with its kind, region and state")
     add = chs.add_parser("add", help="watch a public channel")
     add.add_argument("username")
-    add.add_argument("--kind", required=True, help="air_force|alerts|governor|railway|energy|news")
+    add.add_argument("--kind", required=True, help="|".join(CHANNEL_KINDS))
     add.add_argument("--region", help="default region (ISO code) of a regional channel")
     add.add_argument("--interval", type=int, default=30, help="poll interval in seconds")
     rm = chs.add_parser("remove", help="stop watching a channel (keeps its history)")
     rm.add_argument("username")
     chs.add_parser("check", help="fetch each channel's public page once and report")
-    ch.set_defaults(func=cmd_channels)
+    p.set_defaults(func=cmd_channels)
 
-    w = sub.add_parser("watch", help="poll the channels into the database (no bot)")
-    w.add_argument("--interval", type=float, help="override every channel's poll interval (s)")
-    w.add_argument("--seconds", type=float, help="stop after this long")
-    w.set_defaults(func=cmd_watch)
 
-    h = sub.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0 when healthy)")
-    h.set_defaults(func=cmd_healthcheck)
+def watch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--interval", type=float, help="override every channel's poll interval (s)")
+    p.add_argument("--seconds", type=float, help="stop after this long")
+    p.set_defaults(func=cmd_watch)
 
-    from bot.maps.cli import add_map_command
 
-    add_map_command(sub)
+def healthcheck_arguments(p: argparse.ArgumentParser) -> None:
+    p.set_defaults(func=cmd_healthcheck)

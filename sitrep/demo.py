@@ -3,8 +3,9 @@
 A local t.me stand-in serves a recorded night (``bot/demo/night.py``) and a local Bot API
 stand-in plays Telegram. The real bot runs against both: demo chats subscribe the way people do
 (/start, /subscribe), receive their alerts as the night unfolds, and one asks /latest. Every
-message a chat receives is printed as it arrives (or as JSON lines with ``--json``). It ends
-with that chat's /map, whose PNG is written to a file the demo names (``--map-out``).
+message a chat receives is printed as it arrives (or as JSON lines with ``--json``). The
+morning summary comes with the night's map, written beside ``--map-out`` as ``*-night.png``.
+It ends with that chat's /map, whose PNG is written to a file the demo names (``--map-out``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from bot.registry import ChannelSpec, seed_channels
 from bot.services import services
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
-from handlers.runtime import build_runtime, serve
+from sitrep.runtime import build_runtime, serve
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Chat
@@ -74,10 +75,10 @@ class _Printer:
 
     def poll(self) -> None:
         silent = {
-            (c.params.get("chat_id"), c.params.get("text")): bool(
+            (c.params.get("chat_id"), c.params.get("text", c.params.get("caption") or "")): bool(
                 c.params.get("disable_notification")
             )
-            for c in self.tg.calls("sendMessage")
+            for c in (*self.tg.calls("sendMessage"), *self.tg.calls("sendPhoto"))
         }
         for chat, lang, _ in DEMO_CHATS:
             for msg in self.tg.sent(chat):
@@ -90,10 +91,17 @@ class _Printer:
                 self.seen[key] = msg.text
                 self.count += 1
                 quiet = not edited and silent.get((chat, msg.source_text), False)
-                self._emit(chat, lang, msg.message_id, msg.text, edited, quiet)
+                self._emit(chat, lang, msg.message_id, msg.text, edited, quiet, bool(msg.photo))
 
     def _emit(
-        self, chat: int, lang: str, message_id: int, text: str, edited: bool, quiet: bool = False
+        self,
+        chat: int,
+        lang: str,
+        message_id: int,
+        text: str,
+        edited: bool,
+        quiet: bool = False,
+        photo: bool = False,
     ) -> None:
         regions = [
             r for r in self.regions[chat] if r.startswith("UA") and t(lang, f"region.{r}") in text
@@ -107,11 +115,14 @@ class _Printer:
                 "region": regions[0] if regions else None,
                 "regions": regions,
                 "text": text,
+                "photo": photo,
             }
             print(json.dumps(row, ensure_ascii=False), flush=True)
             return
         stamp = f"{time.monotonic() - self.started:5.1f}s"
         mark = "✎ edited" if edited else ("→ new 🔕 silent" if quiet else "→ new 🔔")
+        if photo:
+            mark += " 🗺 with the night's map"
         body = "\n".join("      " + line for line in text.splitlines())
         print(f"[{stamp}] chat {chat} ({lang}) {mark}\n{body}", flush=True)
 
@@ -121,6 +132,19 @@ def _say(json_lines: bool, text: str) -> None:
 
 
 DEFAULT_MAP_OUT = Path(tempfile.gettempdir()) / "sitrep-demo-map.png"
+
+
+def _night_map(tg: BotApiStandin, json_lines: bool, out: Path) -> None:
+    """The night's map that came with chat 1001's morning summary, written beside ``out``."""
+    photo = next((m for m in tg.sent(1001) if m.photo), None)
+    if photo is None:
+        _say(json_lines, "the morning summary came without the night's map")
+        return
+    night = out.with_name(f"{out.stem}-night{out.suffix or '.png'}")
+    night.parent.mkdir(parents=True, exist_ok=True)
+    night.write_bytes(photo.photo_bytes())
+    size = photo.photo[0] if photo.photo else {}
+    _say(json_lines, f"night map PNG ({size.get('width')}×{size.get('height')}) written to {night}")
 
 
 async def _map(tg: BotApiStandin, printer: _Printer, json_lines: bool, out: Path) -> None:
@@ -134,6 +158,7 @@ async def _map(tg: BotApiStandin, printer: _Printer, json_lines: bool, out: Path
     if photo is None:
         _say(json_lines, "/map sent no photo")
         return
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(photo.photo_bytes())
     size = photo.photo[0] if photo.photo else {}
     _say(json_lines, f"/map PNG ({size.get('width')}×{size.get('height')}) written to {out}")
@@ -208,6 +233,7 @@ async def run_demo(
             first = text.splitlines()[0][:90]
             _say(json_lines, f"[{i}/{len(NIGHT)}] {hhmm} @{channel} posted: {first}")
         await _drain(rt, tg, printer)
+        _night_map(tg, json_lines, map_out)
         _say(json_lines, "\n── chat 1001 asks /latest ──")
         tg.send_text(1001, "/latest", user_id=1001, language_code="uk")
         await _settle(tg, printer, 2.0)

@@ -9,10 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.geo.regions import REGIONS
+from sitrep.cli_ops import open_store
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from bot.commands import open_store
     from bot.maps import current_map
     from storage.db import session_scope
 
@@ -34,9 +34,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_map_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    m = sub.add_parser("map", help="render the current alert map from the database to a PNG")
-    m.add_argument("--out", required=True, help="the PNG file to write")
-    m.add_argument("--lang", choices=["uk", "en"], default="uk", help="legend language")
-    m.add_argument("--region", action="append", help="outline this region (repeatable), e.g. UA-74")
-    m.set_defaults(func=cmd_map)
+def map_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="the PNG file to write")
+    p.add_argument("--lang", choices=["uk", "en"], default="uk", help="legend language")
+    p.add_argument("--region", action="append", help="outline this region (repeatable), e.g. UA-74")
+    p.set_defaults(func=cmd_map)
