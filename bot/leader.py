@@ -157,6 +157,7 @@ class PgElector:
             if not await self._ping():
                 await self._step_down("connection lost")
                 await self._drop()
+                await asyncio.sleep(2 * self.retry_s)  # the standbys, trying all along, go first
                 continue
             await asyncio.sleep(max(0.0, self.check_s - (time.monotonic() - began)))
 
