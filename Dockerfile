@@ -27,7 +27,7 @@ COPY --from=build /opt/sitrep /opt/sitrep
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 9108
+EXPOSE 9108 8443
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["sitrep", "healthcheck"]
 ENTRYPOINT ["sitrep"]

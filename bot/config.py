@@ -11,13 +11,25 @@ import json
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 TOKEN_SHAPE = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{20,}$")
 DATABASES = ("sqlite", "postgresql")
+# Bot API setWebhook: secret_token is 1-256 of these; Telegram posts only to these ports.
+WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+OFFICIAL_BOT_API = "https://api.telegram.org/"
 
 
 class Settings(BaseSettings):
@@ -57,8 +69,23 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/Kyiv", description="IANA zone of the times people see and of quiet hours"
     )
-    webhook_url: str | None = Field(default=None, description="Public URL; long polling when unset")
-    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_url: str | None = Field(
+        default=None,
+        description="Public https URL Telegram posts updates to; long polling when unset",
+    )
+    webhook_listen: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Address the webhook server listens on (0.0.0.0 inside a container)",
+    )
+    webhook_port: int = Field(
+        default=8443, ge=1, le=65535, description="Port the webhook server listens on"
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        validate_default=True,
+        description="setWebhook's secret_token; required with SITREP_WEBHOOK_URL",
+    )
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics")
     metrics_host: str = Field(
         default="127.0.0.1",
@@ -134,6 +161,43 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError("no such file")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Telegram's own rules (https, four ports) apply unless a local Bot API server is used."""
+        if value is None or not value.strip():
+            return None
+        url = value.strip()
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            raise ValueError("not a URL (e.g. https://bot.example.org/telegram)") from None
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("not a URL (e.g. https://bot.example.org/telegram)")
+        if str(info.data.get("bot_api_base_url", "")).startswith(OFFICIAL_BOT_API):
+            if parts.scheme != "https":
+                raise ValueError("Telegram posts to https URLs only (TLS at your reverse proxy)")
+            if (port or 443) not in WEBHOOK_PORTS:
+                raise ValueError("Telegram posts only to ports 443, 80, 88 or 8443")
+        return url
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """Required with a webhook: without it anyone who finds the URL can post updates."""
+        rule = "1-256 characters, only A-Z, a-z, 0-9, _ and -"
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError(f"required when SITREP_WEBHOOK_URL is set ({rule})")
+            return None
+        secret = value.get_secret_value().strip()
+        if not secret:
+            raise ValueError(f"empty ({rule})")
+        if not WEBHOOK_SECRET_SHAPE.match(secret):
+            raise ValueError(f"malformed: {rule}")
+        return SecretStr(secret)
 
     def ttl_s(self) -> dict[str, float]:
         """Time to live per outbox class, for :class:`bot.alerting.policy.DeliveryPolicy`."""

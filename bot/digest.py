@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.alerting.topics import TOPIC_OF_KIND
+from bot.chats import regions_of_many
 from bot.i18n import t
 from bot.latest import (
     fmt_num,
@@ -26,11 +27,24 @@ from bot.latest import (
 )
 from bot.maps.night import night_state, render_night_map
 from storage.crud.chats import mask_to_topics
-from storage.crud.summaries import EventRow, channel_health, newest_events
+from storage.crud.summaries import (
+    DigestChat,
+    EventRow,
+    channel_health,
+    digest_chats,
+    newest_events,
+)
 
 DIGEST_WINDOW: Final = timedelta(hours=24)
 PER_KIND: Final = 3  # event lines per kind and region
 ALERTS_CAP: Final = 200  # alert starts counted per region and day
+
+
+def due_digests(session: Session, hhmm: str) -> list[tuple[DigestChat, list[str]]]:
+    """The chats whose digest time is ``hhmm``, each with its regions."""
+    chats = digest_chats(session, hhmm)
+    regions = regions_of_many(session, [c.id for c in chats])
+    return [(c, regions[c.id]) for c in chats]
 
 
 def _wanted(regions: Sequence[str], kinds: set[str]) -> list[tuple[str, str, int]]:

@@ -1,7 +1,8 @@
 """What the Telegram layer needs from the rest of the bot, built once and passed in.
 
-The app factory (``handlers/app.py``) stores one :class:`Services` in ``bot_data["services"]``;
-handlers reach it through :func:`services`. Nothing here is a module-level global.
+The app factory (``handlers/app.py``) stores one :class:`Services` in the application's
+``bot_data``; handlers reach it as ``context.services`` (``handlers/context.py``). Nothing here
+is a module-level global.
 """
 
 from __future__ import annotations
@@ -28,11 +29,3 @@ class Services:
     pipeline: Pipeline
     clock: Callable[[], datetime] = utcnow
     extra: dict[str, Any] = field(default_factory=dict)  # alerting, digests… register here
-
-
-def services(bot_data: dict[str, Any]) -> Services:
-    """The services of a running application (``context.bot_data``)."""
-    found = bot_data.get("services")
-    if not isinstance(found, Services):
-        raise RuntimeError("application was not built by handlers.app.build_application")
-    return found

@@ -15,7 +15,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -24,6 +23,7 @@ from bot.i18n import LANGUAGES, t
 from bot.services import Services
 from handlers import (
     admin,
+    callbacks,
     channel_posts,
     digests,
     info,
@@ -34,6 +34,7 @@ from handlers import (
     towns,
 )
 from handlers.common import expired
+from handlers.context import CONTEXT_TYPES, SERVICES, SitrepContext
 from handlers.updates import PerChatUpdates
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         logger.exception("set_my_commands failed")
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_error(update: object, context: SitrepContext) -> None:
     logger.error("handler failed", exc_info=context.error)
 
 
@@ -104,8 +105,9 @@ def build_application(
         )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    app = builder.concurrent_updates(PerChatUpdates()).post_init(_post_init).build()
-    app.bot_data["services"] = svc
+    builder = builder.context_types(CONTEXT_TYPES).concurrent_updates(PerChatUpdates())
+    app = builder.post_init(_post_init).build()
+    app.bot_data[SERVICES] = svc
     add_handlers(app)
     if digests_job:
         digests.schedule_digests(app)
@@ -129,20 +131,20 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED))
-    taps = {
-        rf"^{subscriptions.SUB}:UA-\d\d$": subscriptions.subscribe_tap,
-        rf"^{subscriptions.UNSUB}:UA-\d\d$": subscriptions.unsubscribe_tap,
-        rf"^{info.LATEST}:UA-\d\d$": info.latest_tap,
-        rf"^{maps.HISTORY}:UA-\d\d$": maps.history_tap,
-        r"^set:": settings.settings_tap,
-        r"^stop:(yes|no)$": settings.stop_tap,
-    }
-    for pattern, callback in taps.items():
+    taps = [
+        (callbacks.Subscribe.pattern, subscriptions.subscribe_tap),
+        (callbacks.Unsubscribe.pattern, subscriptions.unsubscribe_tap),
+        (callbacks.ShowLatest.pattern, info.latest_tap),
+        (callbacks.ShowHistory.pattern, maps.history_tap),
+        (callbacks.any_of(*callbacks.SETTINGS), settings.settings_tap),
+        (callbacks.Stop.pattern, settings.stop_tap),
+        (callbacks.Broadcast.pattern, admin.broadcast_tap),
+        (callbacks.FollowTown.pattern, towns.town_tap),
+    ]
+    for pattern, callback in taps:
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     app.add_handler(CommandHandler("admin", admin.admin, filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(admin.broadcast_tap, pattern=admin.CB_PATTERN))
-    app.add_handler(CallbackQueryHandler(towns.town_tap, pattern=rf"^{towns.TOWN}:UA\d+$"))
-    app.add_handler(CallbackQueryHandler(expired))  # any button no handler above knows
+    app.add_handler(CallbackQueryHandler(expired))  # any button no handler above takes
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
     # a command nobody above took: help; plain text naming a place: an offer to subscribe

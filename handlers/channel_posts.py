@@ -14,11 +14,10 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import Message, MessageOriginChannel, Update
-from telegram.ext import ContextTypes
 
 from bot.i18n import language_of, t
 from bot.pipeline import IncomingPost
-from bot.services import services
+from handlers.context import SitrepContext
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def text_and_media(message: Message) -> tuple[str, str | None]:
     return text, media
 
 
-async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def channel_post(update: Update, context: SitrepContext) -> None:
     """``channel_post`` and ``edited_channel_post`` of a channel where the bot is admin."""
     message = update.channel_post or update.edited_channel_post
     if message is None or not message.chat.username:
@@ -53,14 +52,14 @@ async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         edited_at=message.edit_date.astimezone(UTC) if message.edit_date else None,
         media=media,
     )
-    await services(context.bot_data).pipeline.ingest(message.chat.username, [post])
+    await context.services.pipeline.ingest(message.chat.username, [post])
 
 
-async def forwarded_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forwarded_post(update: Update, context: SitrepContext) -> None:
     """A configured admin forwards a channel post to the bot: ingest it as that channel's post."""
     message = update.effective_message
     user = update.effective_user
-    svc = services(context.bot_data)
+    svc = context.services
     if message is None or user is None or user.id not in svc.settings.admin_ids:
         return
     origin = message.forward_origin

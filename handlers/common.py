@@ -1,15 +1,11 @@
-"""Helpers shared by the command handlers: DB calls, the chat's language, admin checks, replies."""
+"""Helpers shared by the command handlers: the chat's language, admin checks, replies, taps."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Final, TypeVar
-from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
 from telegram import (
     CallbackQuery,
     ChatMember,
@@ -20,43 +16,17 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.geo.regions import REGIONS
+from bot import chats
 from bot.geo.resolution import MAX_QUERY
 from bot.html_split import split_html
 from bot.i18n import language_of, t
-from bot.i18n.collate import sort_key
-from bot.services import Services, services
-from storage import crud
-from storage.db import session_scope
+from bot.overview import sorted_regions
+from handlers.callbacks import CallbackData, RegionTap, outdated_command
+from handlers.context import SitrepContext
 
-T = TypeVar("T")
+C = TypeVar("C", bound=CallbackData)
 ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
-
-
-def svc(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return services(context.bot_data)
-
-
-def tz(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
-    return ZoneInfo(svc(context).settings.timezone)
-
-
-async def db(
-    context: ContextTypes.DEFAULT_TYPE,
-    fn: Callable[[Session], T],
-    *,
-    readonly: bool = False,
-) -> T:
-    """Run ``fn(session)`` in one short transaction on a worker thread."""
-    engine = svc(context).engine
-
-    def run() -> T:
-        with session_scope(engine, readonly=readonly) as session:
-            return fn(session)
-
-    return await asyncio.to_thread(run)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +36,7 @@ class ChatInfo:
     private: bool
 
 
-def _known_language(session: Session, chat_id: int) -> str | None:
-    chat = crud.get_chat(session, chat_id)
-    return chat.language if chat is not None and chat.active else None
-
-
-def _ensure(session: Session, chat_id: int, chat_type: str, user_lang: str) -> str:
-    chat = crud.get_chat(session, chat_id)
-    if chat is None or not chat.active:
-        lang = chat.language if chat is not None else user_lang
-        chat = crud.upsert_chat(session, chat_id, type=chat_type, language=lang)
-    return chat.language
-
-
-async def chat_info(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatInfo:
+async def chat_info(update: Update, context: SitrepContext) -> ChatInfo:
     """The chat, registered on first contact with the sender's language (uk or en)."""
     chat = update.effective_chat
     user = update.effective_user
@@ -87,23 +44,22 @@ async def chat_info(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatI
     user_lang = language_of(user.language_code if user else None)
     chat_type = chat.type if chat.type in ("private", "group", "supergroup", "channel") else "group"
     # A read first: most commands come from known chats, and SQLite has a single writer.
-    lang = await db(context, partial(_known_language, chat_id=chat.id), readonly=True)
+    lang = await context.read(chats.active_language, chat.id)
     if lang is None:
-        ensure = partial(_ensure, chat_id=chat.id, chat_type=chat_type, user_lang=user_lang)
-        lang = await db(context, ensure)
+        lang = await context.write(chats.register, chat.id, chat_type, user_lang)
     return ChatInfo(chat.id, lang, chat.type == "private")
 
 
-async def read_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def read_language(update: Update, context: SitrepContext) -> str:
     """The chat's language without registering the chat: its stored one, else the sender's."""
     chat, user = update.effective_chat, update.effective_user
     stored = None
     if chat is not None:
-        stored = await db(context, partial(_known_language, chat_id=chat.id), readonly=True)
+        stored = await context.read(chats.active_language, chat.id)
     return stored or language_of(user.language_code if user else None)
 
 
-async def query_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+async def query_of(update: Update, context: SitrepContext) -> str | None:
     """The command's free text; None, once the user is told, when it is too long to be a place
     (nothing else is done with it: no search, no write)."""
     query = " ".join(context.args or [])
@@ -114,44 +70,39 @@ async def query_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | 
     return None
 
 
-def known_regions(codes: Sequence[str]) -> list[str]:
-    """Only the 27 real regions (rows written before taps were checked may hold others)."""
-    return [code for code in codes if code in REGIONS]
-
-
-def tapped_region(update: Update) -> str | None:
-    """The region of a ``<prefix>:<code>`` button, None unless it is one of the 27."""
+def tapped(update: Update, tap: type[C]) -> C:
+    """The tap's data as ``tap``; its handler's pattern (``tap.pattern``) let only such in."""
     query = update.callback_query
-    data = query.data if query is not None else None
-    code = data.split(":", 1)[1] if data and ":" in data else None
-    return code if code in REGIONS else None
+    assert query is not None and isinstance(query.data, str)
+    return tap.unpack(query.data)
 
 
 async def answered_region_tap(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[str, ChatInfo] | None:
+    update: Update, context: SitrepContext, tap: type[RegionTap]
+) -> tuple[str, ChatInfo]:
     """A read-only region button (``/latest``, ``/history``): its region and the chat, with the
-    tap answered; None (and "expired") for a region we never offered."""
+    tap answered."""
     query = update.callback_query
     assert query is not None
-    region = tapped_region(update)
-    if region is None:
-        await expired(update, context)
-        return None
+    region = tapped(update, tap).region
     info = await chat_info(update, context)
     await query.answer()
     return region, info
 
 
-async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button we never offered (forged, or from an older version): say so, change nothing."""
+async def expired(update: Update, context: SitrepContext) -> None:
+    """A button no handler took: forged, or from an older version. Say so (and which command
+    gives fresh buttons of its kind), change nothing."""
     query = update.callback_query
     assert query is not None
-    await query.answer(t(await read_language(update, context), "tap.expired"))
+    lang = await read_language(update, context)
+    command = outdated_command(query.data) if isinstance(query.data, str) else None
+    text = t(lang, "tap.outdated", command=command) if command else t(lang, "tap.expired")
+    await query.answer(text)
 
 
 async def allowed_tap(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: SitrepContext
 ) -> tuple[CallbackQuery, str, ChatInfo] | None:
     """A button tap that may change the chat: (query, its data, chat), or None when refused."""
     query = update.callback_query
@@ -162,7 +113,7 @@ async def allowed_tap(
     return query, query.data, info
 
 
-async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE, info: ChatInfo) -> bool:
+async def may_change(update: Update, context: SitrepContext, info: ChatInfo) -> bool:
     """Private chats: always. Groups: only administrators and the creator (or the group itself
     posting anonymously). Others get a polite refusal."""
     if info.private:
@@ -204,24 +155,19 @@ async def reply(
     return sent
 
 
-def sorted_regions(lang: str) -> list[str]:
-    """Region codes by their names in the chat's alphabet (Ukrainian order for uk)."""
-    return sorted(REGIONS, key=lambda code: sort_key(t(lang, f"region.{code}"), lang))
-
-
 def region_keyboard(
     lang: str,
-    prefix: str,
+    tap: type[RegionTap],
     regions: Sequence[str] | None = None,
     marked: Sequence[str] = (),
     columns: int = 2,
 ) -> InlineKeyboardMarkup:
-    """A grid of region buttons; ``callback_data`` is ``<prefix>:<code>`` (≤ 12 bytes)."""
+    """A grid of region buttons, each tapping ``tap(code)``."""
     codes = list(regions) if regions is not None else sorted_regions(lang)
     buttons = [
         InlineKeyboardButton(
             ("✅ " if code in marked else "") + t(lang, f"region.{code}"),
-            callback_data=f"{prefix}:{code}",
+            callback_data=tap(code).pack(),
         )
         for code in codes
     ]

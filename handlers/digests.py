@@ -14,46 +14,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Final, TypeVar
+from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.alerting.photos import fits_caption
-from bot.digest import digest_map, digest_text
+from bot.digest import digest_map, digest_text, due_digests
 from bot.html_split import split_html
-from handlers.common import known_regions, svc, tz
+from handlers.context import SitrepContext
 from storage import crud
-from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 JOB_NAME: Final = "digest"
 LAST_KEY: Final = "digest_last_minute"
 TASKS_KEY: Final = "digest_tasks"
 CATCH_UP: Final = 15  # minutes
-
-
-def _in_session(engine: Engine, fn: Callable[[Session], T], readonly: bool = True) -> T:
-    with session_scope(engine, readonly=readonly) as session:
-        return fn(session)
-
-
-def _due(session: Session, hhmm: str) -> list[tuple[crud.DigestChat, list[str]]]:
-    chats = crud.digest_chats(session, hhmm)
-    regions = crud.regions_of_chats(session, [c.id for c in chats])
-    return [(c, known_regions(regions[c.id])) for c in chats]
-
-
-def _deactivate(session: Session, chat_id: int) -> bool:
-    return crud.deactivate_chat(session, chat_id)
 
 
 def minutes_due(last: datetime | None, now_local: datetime) -> list[datetime]:
@@ -69,10 +48,10 @@ def minutes_due(last: datetime | None, now_local: datetime) -> list[datetime]:
     return out[::-1]
 
 
-async def digest_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def digest_tick(context: SitrepContext) -> None:
     """The per-minute job callback: start delivery for every minute not yet handled."""
-    zone = tz(context)
-    now = svc(context).clock()
+    zone = context.tz
+    now = context.clock()
     minutes = minutes_due(context.bot_data.get(LAST_KEY), now.astimezone(zone))
     if not minutes:
         return
@@ -86,30 +65,18 @@ async def digest_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         task.add_done_callback(tasks.discard)
 
 
-async def send_digests(
-    context: ContextTypes.DEFAULT_TYPE, hhmm: str, now: datetime, zone: ZoneInfo
-) -> int:
+async def send_digests(context: SitrepContext, hhmm: str, now: datetime, zone: ZoneInfo) -> int:
     """Send the digests due at local ``hhmm``; returns how many chats got one."""
-    engine = svc(context).engine
-    due = await asyncio.to_thread(_in_session, engine, partial(_due, hhmm=hhmm))
+    due = await context.read(due_digests, hhmm)
     sent = 0
     maps: dict[str, bytes | str | None] = {}  # language -> PNG, then Telegram's file id
     for chat, regions in due:
-        build = partial(
-            digest_text,
-            regions=regions,
-            topics_mask=chat.topics,
-            now=now,
-            lang=chat.language,
-            tz=zone,
-        )
-        text = await asyncio.to_thread(_in_session, engine, build)
+        text = await context.read(digest_text, regions, chat.topics, now, chat.language, zone)
         if text is None:
             continue  # nothing happened: nothing is sent
         try:
             if chat.digest_map and chat.language not in maps:
-                build_map = partial(digest_map, now=now, lang=chat.language, tz=zone)
-                maps[chat.language] = await asyncio.to_thread(_in_session, engine, build_map)
+                maps[chat.language] = await context.read(digest_map, now, chat.language, zone)
             photo = maps.get(chat.language) if chat.digest_map else None
             if photo is not None:
                 maps[chat.language] = await _send_photo(context, chat.id, photo, text)
@@ -120,8 +87,7 @@ async def send_digests(
                     )
             sent += 1
         except Forbidden:
-            deactivate = partial(_deactivate, chat_id=chat.id)
-            await asyncio.to_thread(_in_session, engine, deactivate, False)
+            await context.write(crud.deactivate_chat, chat.id)
         except TelegramError:
             logger.exception("digest.send_failed", extra={"chat_id": chat.id})
     logger.info("digest.sent", extra={"minute": hhmm, "due": len(due), "sent": sent})
@@ -129,7 +95,7 @@ async def send_digests(
 
 
 async def _send_photo(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, photo: bytes | str, text: str
+    context: SitrepContext, chat_id: int, photo: bytes | str, text: str
 ) -> bytes | str:
     """The map, with the digest as its caption if it fits; the file id to send it by next."""
     caption = text if fits_caption(text) else None

@@ -8,35 +8,23 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
+from bot import chats
 from bot.i18n import t
 from bot.maps import cached_map
 from bot.maps.history import History, history_text, load_history, render_history
 from bot.maps.render import Town, fmt_clock
 from bot.maps.state import MapState, load_state
-from handlers.common import (
-    answered_region_tap,
-    chat_info,
-    db,
-    known_regions,
-    query_of,
-    region_keyboard,
-    reply,
-    svc,
-    tz,
-)
+from handlers.callbacks import ShowHistory
+from handlers.common import answered_region_tap, chat_info, query_of, region_keyboard, reply
+from handlers.context import SitrepContext
 from handlers.subscriptions import region_or_ask
-from storage import crud
 from storage.crud.places import followed_places
-
-HISTORY = "his"  # his:UA-74 → /history for that region
 
 
 def _map_inputs(
@@ -46,8 +34,7 @@ def _map_inputs(
         (p.region, p.name_en if lang == "en" else p.name_uk)
         for p in followed_places(session, chat_id)
     ]
-    mine = known_regions(crud.subscriptions_of(session, chat_id))
-    return load_state(session, now), mine, towns
+    return load_state(session, now), chats.regions_of(session, chat_id), towns
 
 
 def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
@@ -57,40 +44,33 @@ def map_caption(state: MapState, lang: str, zone: ZoneInfo) -> str:
     return caption
 
 
-async def map_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def map_command(update: Update, context: SitrepContext) -> None:
     """/map: Ukraine coloured by the current alert state, the chat's regions outlined and its
     towns pinned."""
     info = await chat_info(update, context)
     chat = update.effective_chat
     if chat is None:
         return
-    now = svc(context).clock()
-    zone = tz(context)
-    inputs = partial(_map_inputs, chat_id=info.id, now=now, lang=info.lang)
-    state, mine, towns = await db(context, inputs, readonly=True)
+    zone = context.tz
+    state, mine, towns = await context.read(_map_inputs, info.id, context.clock(), info.lang)
     png = await asyncio.to_thread(cached_map, state, info.lang, zone, mine, towns)
     await chat.send_photo(
         png, caption=map_caption(state, info.lang, zone), parse_mode=ParseMode.HTML
     )
 
 
-async def _send_history(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, region: str
-) -> None:
+async def _send_history(update: Update, context: SitrepContext, lang: str, region: str) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    now = svc(context).clock()
-    zone = tz(context)
-    found: History = await db(
-        context, partial(load_history, region=region, now=now, tz=zone), readonly=True
-    )
+    zone = context.tz
+    found: History = await context.read(load_history, region, context.clock(), zone)
     png = await asyncio.to_thread(render_history, found, lang, zone)
     await chat.send_photo(png)
     await reply(update, history_text(found, lang, zone))
 
 
-async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def history_command(update: Update, context: SitrepContext) -> None:
     """/history [region]: 7 days of alerts as a timeline and a text; the chat's region when
     it follows exactly one, else a question."""
     query = await query_of(update, context)
@@ -98,26 +78,23 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     info = await chat_info(update, context)
     if query:
-        asked = await region_or_ask(update, info.lang, query, HISTORY)
+        asked = await region_or_ask(update, info.lang, query, ShowHistory)
         if asked is None:
             return
         region = asked
     else:
-        mine = await db(context, partial(crud.subscriptions_of, chat_id=info.id), readonly=True)
+        mine = await context.read(chats.regions_of, info.id)
         if len(mine) != 1:
             await reply(
                 update,
                 t(info.lang, "history.ask"),
-                region_keyboard(info.lang, HISTORY, regions=mine or None),
+                region_keyboard(info.lang, ShowHistory, regions=mine or None),
             )
             return
         region = mine[0]
     await _send_history(update, context, info.lang, region)
 
 
-async def history_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    tap = await answered_region_tap(update, context)
-    if tap is None:
-        return
-    region, info = tap
+async def history_tap(update: Update, context: SitrepContext) -> None:
+    region, info = await answered_region_tap(update, context, ShowHistory)
     await _send_history(update, context, info.lang, region)

@@ -9,23 +9,20 @@ follows it whole again.
 from __future__ import annotations
 
 import html
-from functools import partial
 from typing import Final
 
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
-from bot.alerting.areas import followed
+from bot import chats
 from bot.geo.gazetteer import LEVEL_RANK, Place, load
 from bot.geo.lookup import lookup
 from bot.geo.resolution import Option, resolve_off_loop
 from bot.i18n import t
-from handlers.common import ADMIN_STATUSES, ChatInfo, allowed_tap, chat_info, db, edit, reply
-from storage import crud
-from storage.crud.places import FollowedPlace, follow_place, unfollow_region_places
+from bot.overview import place_name
+from handlers.callbacks import CallbackData, FollowTown, Subscribe
+from handlers.common import ADMIN_STATUSES, ChatInfo, allowed_tap, chat_info, edit, reply, tapped
+from handlers.context import SitrepContext
 
-TOWN: Final = "twn"  # twn:<KATOTTG code> → follow that town
 TOWN_LEVELS: Final = frozenset({"city", "selyshche", "village", "hromada", "raion"})
 
 
@@ -48,31 +45,6 @@ def place_by_key(key: str) -> Place | None:
     return place if place is not None and place.level in TOWN_LEVELS else None
 
 
-def subscribe_town(session: Session, chat_id: int, place: Place) -> list[str]:
-    """Subscribe the town's oblast and follow the town; the chat's regions after."""
-    crud.subscribe(session, chat_id, place.region)
-    follow_place(session, chat_id, followed(place))
-    return crud.subscriptions_of(session, chat_id)
-
-
-def subscribe_whole(session: Session, chat_id: int, region: str) -> list[str]:
-    """Subscribe the region and follow it whole (no town filter)."""
-    crud.subscribe(session, chat_id, region)
-    unfollow_region_places(session, chat_id, region)
-    return crud.subscriptions_of(session, chat_id)
-
-
-def towns_by_region(session: Session, chat_id: int) -> dict[str, list[FollowedPlace]]:
-    out: dict[str, list[FollowedPlace]] = {}
-    for place in crud.places.followed_places(session, chat_id):
-        out.setdefault(place.region, []).append(place)
-    return out
-
-
-def place_name(place: Place | FollowedPlace, lang: str) -> str:
-    return place.name_en if lang == "en" and place.name_en else place.name_uk
-
-
 def town_done(lang: str, place: Place) -> str:
     region = t(lang, f"region.{place.region}")
     return t(
@@ -83,7 +55,7 @@ def town_done(lang: str, place: Place) -> str:
     )
 
 
-async def offer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def offer(update: Update, context: SitrepContext) -> None:
     """Plain text in a private chat that names a place: offer to subscribe (one button)."""
     message = update.effective_message
     if message is None or not message.text:
@@ -97,33 +69,32 @@ async def offer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     region = html.escape(t(info.lang, f"region.{option.region}"))
     if town is not None:
         text = t(info.lang, "offer.place", place=html.escape(place_name(town, info.lang)), region=region)  # fmt: skip
-        data = f"{TOWN}:{town.key}"
+        tap: CallbackData = FollowTown(town.key)
     else:
         text = t(info.lang, "offer.region", region=region)
-        data = f"sub:{option.region}"
-    button = InlineKeyboardButton(t(info.lang, "offer.button"), callback_data=data)
+        tap = Subscribe(option.region)
+    button = InlineKeyboardButton(t(info.lang, "offer.button"), callback_data=tap.pack())
     await reply(update, text, InlineKeyboardMarkup([[button]]))
 
 
-async def town_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def town_tap(update: Update, context: SitrepContext) -> None:
     """The offer's button: follow the town."""
     query = update.callback_query
-    key = (query.data or "").partition(":")[2] if query is not None else ""
-    place = place_by_key(key)
+    assert query is not None
+    place = place_by_key(tapped(update, FollowTown).key)
     if place is None:
-        if query is not None:
-            await query.answer()
+        await query.answer()
         return
     tap = await allowed_tap(update, context)
     if tap is None:
         return
     answered, _, info = tap
-    await db(context, partial(subscribe_town, chat_id=info.id, place=place))
+    await context.write(chats.subscribe_town, info.id, place)
     await answered.answer()
     await edit(answered, town_done(info.lang, place))
 
 
-async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def is_group_admin(update: Update, context: SitrepContext) -> bool:
     """Whether the sender may change this group (an admin, or the group posting as itself);
     asked quietly, to leave out buttons a member could not use."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
@@ -138,7 +109,7 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return member.status in ADMIN_STATUSES
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: SitrepContext) -> None:
     """A command the bot does not know: say so and show the help."""
     info: ChatInfo = await chat_info(update, context)
     await reply(update, t(info.lang, "unknown_command") + "\n\n" + t(info.lang, "help"))

@@ -38,7 +38,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    setup_logging(args.log_level, secrets=[settings.bot_token.get_secret_value()])
+    secrets = [settings.bot_token.get_secret_value()]
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if len(webhook_secret) >= 8:  # masking a shorter one would mangle every log line
+        secrets.append(webhook_secret)
+    setup_logging(args.log_level, secrets=secrets)
 
     async def main() -> None:
         stop = asyncio.Event()

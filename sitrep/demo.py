@@ -27,9 +27,9 @@ from bot.config import Settings
 from bot.demo.night import DEMO_CHANNELS, DEMO_CHATS, NIGHT, QUIET_CHAT
 from bot.i18n import t
 from bot.registry import ChannelSpec, seed_channels
-from bot.services import services
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
+from handlers.context import SERVICES
 from sitrep.runtime import build_runtime, serve
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
@@ -213,7 +213,7 @@ async def run_demo(
         times = night_times()
         clock = NightClock(times[0] - timedelta(minutes=1))
         rt.dispatcher.clock = clock
-        services(rt.app.bot_data).clock = clock  # /latest and /map answer as of the night too
+        rt.app.bot_data[SERVICES].clock = clock  # /latest and /map answer as of the night too
         sink = rt.sources.pipeline.sink
         if isinstance(sink, OutboxSink):
             sink.clock = clock

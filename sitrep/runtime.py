@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -27,11 +28,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from telegram import Bot
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.alerting import Dispatcher, DispatchStats, OutboxSink, RateLimits, make_bot
 from bot.alerting.policy import DeliveryPolicy
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.health import HealthServer
 from bot.latest import sources_verdict
 from bot.leader import Leadership, PgElector, Solo
@@ -206,21 +208,14 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
     _pause_jobs(app)  # the leader's duties start when it is elected
     assert app.updater is not None
     s = rt.settings
-    if s.webhook_url:
-        token = s.bot_token.get_secret_value() if s.bot_token else ""
-        await app.updater.start_webhook(
-            listen="0.0.0.0",
-            port=s.webhook_port,
-            url_path=token.split(":")[-1],
-            webhook_url=s.webhook_url.rstrip("/") + "/" + token.split(":")[-1],
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    elected, deposed = _duties(rt)
-    await rt.leadership.start(elected, deposed)
-    logger.info("sitrep.running", extra={"webhook": bool(s.webhook_url)})
-    if ready is not None:
-        ready.set()
-    try:
+    try:  # a failed start (webhook port taken, URL refused) stops what already runs
+        if s.webhook_url:
+            await start_webhook(app, s)  # every instance serves Telegram's POSTs
+        elected, deposed = _duties(rt)  # the leader polls getUpdates (polling mode)
+        await rt.leadership.start(elected, deposed)
+        logger.info("sitrep.running", extra={"webhook": bool(s.webhook_url)})
+        if ready is not None:
+            ready.set()
         await stop.wait()
     finally:
         logger.info("sitrep.stopping")
@@ -283,6 +278,46 @@ def _pause_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 def _resume_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if app.job_queue is not None and app.job_queue.scheduler.running:
         app.job_queue.scheduler.resume()
+
+
+async def start_webhook(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> None:
+    """Serve Telegram's POSTs on ``SITREP_WEBHOOK_LISTEN:PORT`` at the URL's path.
+
+    Every instance may run this, leader or not: Telegram (or the reverse proxy in front) spreads
+    the POSTs, and any instance answers them. PTB calls setWebhook with the same URL, secret and
+    allowed updates on each start, which Telegram treats as a no-op; pending updates are kept
+    (Telegram redelivers what arrived while no instance answered). A POST without the secret
+    in ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and is never handled.
+
+    In webhook mode no instance polls, leader or not: getUpdates answers 409 while a webhook is
+    set, and PTB's ``start_polling`` deletes the webhook at start (every instance's updates).
+    """
+    assert app.updater is not None and s.webhook_url and s.webhook_secret
+    path = urlsplit(s.webhook_url).path or "/"
+    try:
+        await app.updater.start_webhook(
+            listen=s.webhook_listen,
+            port=s.webhook_port,
+            url_path=path,
+            webhook_url=s.webhook_url,
+            secret_token=s.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+    except OSError as exc:
+        where = f"{s.webhook_listen}:{s.webhook_port}"
+        raise ConfigError(
+            f"configuration error: SITREP_WEBHOOK_PORT: cannot listen on {where}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    except BadRequest as exc:  # Telegram refused the URL (it cannot resolve or reach it)
+        raise ConfigError(
+            f"configuration error: SITREP_WEBHOOK_URL: refused by Telegram: {exc.message}"
+        ) from None
+    logger.info(
+        "sitrep.webhook",
+        extra={"url": s.webhook_url, "listen": s.webhook_listen, "port": s.webhook_port},
+    )
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

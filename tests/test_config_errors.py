@@ -139,3 +139,48 @@ def test_missing_or_broken_channels_file(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json")
     broken = run({**env, "SITREP_CHANNELS_FILE": str(tmp_path / "bad.json")}, tmp_path)
     one_line(broken, "SITREP_CHANNELS_FILE", "not JSON")
+
+
+WEBHOOK = {"SITREP_WEBHOOK_URL": "https://bot.example.org/telegram"}
+
+
+@pytest.mark.parametrize(
+    ("secret", "problem"),
+    [(None, "required when SITREP_WEBHOOK_URL is set"), ("", "empty"), ("  ", "empty"),
+     ("has spaces-in-it", "malformed"), ("naïve-secret", "malformed"), ("x" * 257, "malformed")],
+)  # fmt: skip
+def test_webhook_secret_missing_or_malformed(
+    tmp_path: Path, secret: str | None, problem: str
+) -> None:
+    env = {"SITREP_BOT_TOKEN": TOKEN, "DATABASE_URL": sqlite(tmp_path), **WEBHOOK}
+    if secret is not None:
+        env["SITREP_WEBHOOK_SECRET"] = secret
+    out = run(env, tmp_path)
+    one_line(out, "SITREP_WEBHOOK_SECRET", problem)
+    assert "1-256 characters, only A-Z, a-z, 0-9, _ and -" in out.stderr
+    assert not (secret and secret.strip()) or secret not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("http://bot.example.org/telegram", "https URLs only"), ("bot.example.org", "not a URL"),
+     ("https://bot.example.org:9443/telegram", "ports 443, 80, 88 or 8443")],
+)  # fmt: skip
+def test_webhook_url_telegram_would_refuse(tmp_path: Path, url: str, problem: str) -> None:
+    env = {"SITREP_BOT_TOKEN": TOKEN, "DATABASE_URL": sqlite(tmp_path),
+           "SITREP_WEBHOOK_URL": url, "SITREP_WEBHOOK_SECRET": "fine_secret",
+           "SITREP_BOT_API_BASE_URL": "https://api.telegram.org/bot"}  # fmt: skip
+    one_line(run(env, tmp_path), "SITREP_WEBHOOK_URL", problem)
+
+
+def test_webhook_settings() -> None:
+    from bot.config import Settings
+
+    plain = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert plain.webhook_url is None and plain.webhook_secret is None
+    assert plain.webhook_listen == "127.0.0.1" and plain.webhook_port == 8443
+    local = Settings(  # type: ignore[call-arg]
+        _env_file=None, bot_api_base_url="http://127.0.0.1:8081/bot",
+        webhook_url="http://bot:8080/hook", webhook_secret="abc",
+    )  # a local Bot API server may post over plain http to any port  # fmt: skip
+    assert local.webhook_url == "http://bot:8080/hook"

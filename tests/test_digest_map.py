@@ -14,6 +14,7 @@ from PIL import Image
 from bot.maps.cache import CACHE
 from bot.maps.outlines import placed
 from bot.maps.render import ALERT, HEIGHT, WIDTH, map_box
+from handlers.callbacks import DigestMap, DigestTime, SettingsPage
 from handlers.digests import JOB_NAME, TASKS_KEY
 from tests.support.kit import NOW, running_bot
 
@@ -31,13 +32,13 @@ async def test_digest_carries_the_map_when_the_chat_asked_for_it(tmp_path: Path)
             await bot.say(chat, "/subscribe Чернігівщина")
         for chat in (with_map, also):
             [menu] = await bot.say(chat, "/settings")
-            await bot.tap(chat, menu.message_id, "set:digest")
-            await bot.tap(chat, menu.message_id, "set:dm:1")
+            await bot.tap(chat, menu.message_id, SettingsPage("digest").pack())
+            await bot.tap(chat, menu.message_id, DigestMap(with_map=True).pack())
             edited = await bot.edited(chat, menu.message_id, "Щоденний дайджест: 08:00 · з картою")
-            await bot.tap(chat, menu.message_id, "set:d:12:00")
+            await bot.tap(chat, menu.message_id, DigestTime.of("12:00").pack())
             assert "✅ Карта в підсумку дня" in str(edited.reply_markup)
         [menu] = await bot.say(plain, "/settings")
-        await bot.tap(plain, menu.message_id, "set:d:12:00")
+        await bot.tap(plain, menu.message_id, DigestTime.of("12:00").pack())
         before = {c: len(bot.tg.sent(c)) for c in (plain, with_map, also)}
 
         [job] = bot.app.job_queue.get_jobs_by_name(JOB_NAME)

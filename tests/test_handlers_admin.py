@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlmodel import col, select
 
 import handlers.admin as admin_module
 from bot.alerting import Dispatcher, RateLimits, make_bot
+from handlers.callbacks import Broadcast
 from storage import crud
 from storage.db import session_scope
 from storage.models import Chat, Outbox, Post
@@ -127,7 +129,7 @@ async def _preview(bot: Bot, text: str) -> tuple[int, str, str]:
     [msg] = await bot.say(ADMIN, f"/admin broadcast {text}", language_code="en")
     buttons = [b for row in msg.reply_markup["inline_keyboard"] for b in row]
     ok, no = (b["callback_data"] for b in buttons)
-    assert len(ok.encode()) <= 64 and ok.endswith(":ok") and no.endswith(":no")
+    assert len(ok.encode()) <= 64 and Broadcast.unpack(ok).send and not Broadcast.unpack(no).send
     return msg.message_id, ok, no
 
 
@@ -204,7 +206,11 @@ async def test_foreign_or_stale_confirm_does_nothing(bot: Bot) -> None:
     _chats(bot)
     message_id, ok, _no = await _preview(bot, "first")
     second_id, second_ok, _ = await _preview(bot, "second")
-    for data, user in ((ok, ADMIN), (second_ok, STRANGER), (ok.replace(ok[7:15], "0" * 8), ADMIN)):
+    for data, user in (
+        (ok, ADMIN),
+        (second_ok, STRANGER),
+        (replace(Broadcast.unpack(ok), token="0" * 8).pack(), ADMIN),
+    ):
         target = second_id if data != ok else message_id
         update = bot.tg.tap(ADMIN, target, data, user_id=user, language_code="en")
         query_id = update["callback_query"]["id"]

@@ -8,6 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from handlers.callbacks import (
+    DigestTime,
+    FollowTown,
+    Language,
+    OtherAreas,
+    QuietHours,
+    SettingsPage,
+    Stop,
+    Subscribe,
+    ThreatsInQuiet,
+    ToggleTopic,
+    Unsubscribe,
+)
 from tests.support.kit import Bot, running_bot
 
 USER = 501
@@ -32,22 +45,22 @@ async def test_start_greets_registers_and_one_tap_subscribes(bot: Bot) -> None:
     assert "Вітаю, Оксана" in hello.text and "Оберіть регіон" in hello.text
     buttons = _buttons(hello.reply_markup)
     assert len(buttons) == 27
-    assert ("Чернігівщина", "sub:UA-74") in buttons
+    assert ("Чернігівщина", Subscribe("UA-74").pack()) in buttons
     assert all(len(data.encode()) <= 64 for _, data in buttons)
     chat = bot.chat(USER)
     assert chat is not None and chat.language == "uk" and chat.type == "private"
 
-    tapped = await bot.tap(USER, hello.message_id, "sub:UA-74")
+    tapped = await bot.tap(USER, hello.message_id, Subscribe("UA-74").pack())
     tapped = await bot.edited(USER, hello.message_id, "Ви підписані на: Чернігівщина")
-    assert ("✅ Чернігівщина", "sub:UA-74") in _buttons(tapped.reply_markup)
+    assert ("✅ Чернігівщина", Subscribe("UA-74").pack()) in _buttons(tapped.reply_markup)
     assert bot.regions(USER) == ["UA-74"]
 
 
 async def test_start_in_english(bot: Bot) -> None:
     [hello] = await bot.say(USER, "/start", language_code="en-GB")
     assert "Hello" in hello.text and "Pick a region" in hello.text
-    assert ("Kyiv city", "sub:UA-30") in _buttons(hello.reply_markup)
-    await bot.tap(USER, hello.message_id, "sub:UA-30", language_code="en")
+    assert ("Kyiv city", Subscribe("UA-30").pack()) in _buttons(hello.reply_markup)
+    await bot.tap(USER, hello.message_id, Subscribe("UA-30").pack(), language_code="en")
     await bot.edited(USER, hello.message_id, "You are subscribed to: Kyiv city")
 
 
@@ -72,8 +85,8 @@ async def test_subscribe_understands(bot: Bot, text: str, region: str, expect: s
 async def test_kyiv_city_and_oblast_are_told_apart(bot: Bot) -> None:
     [answer] = await bot.say(USER, "/subscribe Kiev", language_code="en")
     assert "Kyiv city and Kyiv oblast are separate regions" in answer.text
-    assert _buttons(answer.reply_markup) == [("Kyiv region", "sub:UA-32")]
-    await bot.tap(USER, answer.message_id, "sub:UA-32")
+    assert _buttons(answer.reply_markup) == [("Kyiv region", Subscribe("UA-32").pack())]
+    await bot.tap(USER, answer.message_id, Subscribe("UA-32").pack())
     await bot.edited(USER, answer.message_id, "subscribed to: Kyiv region")
     assert bot.regions(USER) == ["UA-30", "UA-32"]
 
@@ -82,10 +95,10 @@ async def test_subscribe_ambiguous_asks_with_buttons(bot: Bot) -> None:
     [question] = await bot.say(USER, "/subscribe Олександрівка")
     assert "що саме ви маєте на увазі" in question.text
     buttons = _buttons(question.reply_markup)
-    assert ("Олександрівка (Кіровоградщина)", "sub:UA-35") in buttons
+    assert ("Олександрівка (Кіровоградщина)", Subscribe("UA-35").pack()) in buttons
     assert len(buttons) > 2
     assert bot.regions(USER) == []
-    await bot.tap(USER, question.message_id, "sub:UA-35")
+    await bot.tap(USER, question.message_id, Subscribe("UA-35").pack())
     await bot.edited(USER, question.message_id, "Кіровоградщина")
     assert bot.regions(USER) == ["UA-35"]
 
@@ -110,8 +123,11 @@ async def test_unsubscribe_by_name_and_by_button(bot: Bot) -> None:
     await bot.say(USER, "/subscribe Київщина")
     await bot.say(USER, "/subscribe Ніжин")
     [pick] = await bot.say(USER, "/unsubscribe")
-    assert _buttons(pick.reply_markup) == [("Київщина", "uns:UA-32"), ("Чернігівщина", "uns:UA-74")]
-    await bot.tap(USER, pick.message_id, "uns:UA-32")
+    assert _buttons(pick.reply_markup) == [
+        ("Київщина", Unsubscribe("UA-32").pack()),
+        ("Чернігівщина", Unsubscribe("UA-74").pack()),
+    ]
+    await bot.tap(USER, pick.message_id, Unsubscribe("UA-32").pack())
     await bot.edited(USER, pick.message_id, "Ви відписалися від: Київщина")
     assert bot.regions(USER) == ["UA-74"]
     [other] = await bot.say(USER, "/unsubscribe Львів")
@@ -126,21 +142,21 @@ async def test_settings_menus_change_the_chat(bot: Bot) -> None:
     [menu] = await bot.say(USER, "/settings")
     assert "Щоденний дайджест: 08:00" in menu.text and "Тиха година: вимкнено" in menu.text
     mid = menu.message_id
-    await bot.tap(USER, mid, "set:topics")
-    await bot.tap(USER, mid, "set:t:5")  # rail off
+    await bot.tap(USER, mid, SettingsPage("topics").pack())
+    await bot.tap(USER, mid, ToggleTopic(5).pack())  # rail off
     # The tap is answered before the menu is edited: wait for the edit itself.
     await bot.tg.async_wait_for(
         lambda: (
-            ("▫️ Поїзди", "set:t:5")
+            ("▫️ Поїзди", ToggleTopic(5).pack())
             in _buttons(next(m for m in bot.tg.sent(USER) if m.message_id == mid).reply_markup)
         )
     )
     assert bot.chat(USER).topics == 0b011111
-    await bot.tap(USER, mid, "set:q:1320-420")
+    await bot.tap(USER, mid, QuietHours(1320, 420).pack())
     await bot.edited(USER, mid, "Тиха година: 22:00–07:00")
-    await bot.tap(USER, mid, "set:d:off")
+    await bot.tap(USER, mid, DigestTime(None).pack())
     await bot.edited(USER, mid, "Щоденний дайджест: вимкнено")
-    await bot.tap(USER, mid, "set:l:en")
+    await bot.tap(USER, mid, Language("en").pack())
     await bot.edited(USER, mid, "Daily digest: off")
     chat = bot.chat(USER)
     assert (chat.quiet_start, chat.quiet_end, chat.digest_time, chat.language) == (
@@ -159,15 +175,17 @@ async def test_settings_choose_silence_for_threats_and_other_raions(bot: Bot) ->
     mid = menu.message_id
     assert "threats to your places still ring" in menu.text
     assert "other raions' news not sent" in menu.text
-    await bot.tap(USER, mid, "set:quiet")
-    await bot.tap(USER, mid, "set:qa:1")  # quiet hours silence everything
+    await bot.tap(USER, mid, SettingsPage("quiet").pack())
+    await bot.tap(USER, mid, ThreatsInQuiet(silent=True).pack())  # quiet hours silence everything
     await bot.edited(USER, mid, "everything silent")
-    await bot.tap(USER, mid, "set:main")
-    await bot.tap(USER, mid, "set:o:1")  # other raions' news marked, not left out
+    await bot.tap(USER, mid, SettingsPage("main").pack())
+    await bot.tap(
+        USER, mid, OtherAreas(marked=True).pack()
+    )  # other raions' news marked, not left out
     await bot.edited(USER, mid, "marked “not your raion”")
     chat = bot.chat(USER)
     assert (chat.quiet_all, chat.other_areas) == (True, True)
-    await bot.tap(USER, mid, "set:qa:2")  # never offered: refused, nothing changes
+    await bot.tap(USER, mid, f"{ThreatsInQuiet.prefix}:2")  # never offered: refused, unchanged
     assert bot.chat(USER).quiet_all is True
 
 
@@ -175,11 +193,11 @@ async def test_stop_asks_then_forgets(bot: Bot) -> None:
     await bot.say(USER, "/subscribe Київщина")
     [ask] = await bot.say(USER, "/stop")
     assert "Забути цей чат" in ask.text
-    await bot.tap(USER, ask.message_id, "stop:no")
+    await bot.tap(USER, ask.message_id, Stop("no").pack())
     await bot.edited(USER, ask.message_id, "усе залишається")
     assert bot.regions(USER) == ["UA-32"]
     [ask] = await bot.say(USER, "/stop")
-    await bot.tap(USER, ask.message_id, "stop:yes")
+    await bot.tap(USER, ask.message_id, Stop("yes").pack())
     await bot.edited(USER, ask.message_id, "я забув цей чат")
     assert bot.chat(USER) is None and bot.regions(USER) == []
 
@@ -201,7 +219,7 @@ async def test_group_admins_change_others_are_refused(bot: Bot) -> None:
     [hello] = await bot.say(GROUP, "/start", user_id=member, chat_type="supergroup")
     assert hello.reply_markup is None and "Вітаю" in hello.text
     [board] = await bot.say(GROUP, "/start", user_id=admin, chat_type="supergroup")
-    update = bot.tg.tap(GROUP, board.message_id, "sub:UA-46", user_id=member)
+    update = bot.tg.tap(GROUP, board.message_id, Subscribe("UA-46").pack(), user_id=member)
     answer = await bot.tg.async_wait_for(
         lambda: bot.tg.callback_answer(update["callback_query"]["id"])
     )
@@ -241,7 +259,7 @@ async def test_plain_text_naming_a_place_offers_to_subscribe(bot: Bot) -> None:
     assert "Підписатися на Ніжин (Чернігівщина)?" in offer.text
     ((label, data),) = _buttons(offer.reply_markup)
     assert label == "✅ Підписатися"
-    assert data.startswith("twn:UA74") and len(data.encode()) <= 64
+    assert FollowTown.unpack(data).key.startswith("UA74") and len(data.encode()) <= 64
     await bot.tap(USER, offer.message_id, data)
     await bot.edited(USER, offer.message_id, "Ви підписані на Ніжин")
     assert bot.regions(USER) == ["UA-74"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from handlers.callbacks import DigestTime, Stop
 from handlers.digests import JOB_NAME, TASKS_KEY, minutes_due
 from tests.support.kit import NOW, Bot, running_bot
 
@@ -124,7 +125,7 @@ async def test_digest_sent_when_events_and_not_when_empty(tmp_path: Path) -> Non
         late = 603
         await bot.say(late, "/subscribe Чернігівщина")
         [menu] = await bot.say(late, "/settings")
-        await bot.tap(late, menu.message_id, "set:d:09:00")
+        await bot.tap(late, menu.message_id, DigestTime.of("09:00").pack())
         before = {c: len(bot.tg.sent(c)) for c in (USER, quiet, late)}
 
         [job] = bot.app.job_queue.get_jobs_by_name(JOB_NAME)
@@ -188,6 +189,6 @@ async def test_whole_flow_on_both_backends(tmp_path: Path, engine: Engine) -> No
         [status] = await bot.say(USER, "/status")
         assert "Тривога в 2 з 27 регіонів" in status.text
         [ask] = await bot.say(USER, "/stop")
-        await bot.tap(USER, ask.message_id, "stop:yes")
+        await bot.tap(USER, ask.message_id, Stop("yes").pack())
         await bot.edited(USER, ask.message_id, "я забув цей чат")
         assert bot.chat(USER) is None

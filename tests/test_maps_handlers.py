@@ -27,6 +27,7 @@ from bot.maps.render import (
     town_pin,
 )
 from bot.standins.botapi_state import SentMessage
+from handlers.callbacks import ShowHistory
 from tests.support.kit import Bot, running_bot
 
 USER = 701
@@ -221,9 +222,9 @@ async def test_history_asks_among_the_chats_regions_and_answers_a_tap(bot: Bot) 
     [question] = await bot.say(USER, "/history")
     assert question.reply_markup is not None
     buttons = [b["callback_data"] for row in question.reply_markup["inline_keyboard"] for b in row]
-    assert sorted(buttons) == ["his:UA-63", "his:UA-74"]
+    assert sorted(buttons) == [ShowHistory("UA-63").pack(), ShowHistory("UA-74").pack()]
     before = len(bot.tg.sent(USER))
-    bot.tg.tap(USER, question.message_id, "his:UA-63")
+    bot.tg.tap(USER, question.message_id, ShowHistory("UA-63").pack())
     msgs = await bot.tg.wait_for_messages(USER, before + 2)
     photo, text = msgs[before:]
     assert photo.photo is not None and "Харківщина" in text.text
@@ -233,7 +234,7 @@ async def test_history_asks_among_the_chats_regions_and_answers_a_tap(bot: Bot) 
 async def test_forged_history_tap_is_refused(bot: Bot) -> None:
     [question] = await bot.say(USER, "/history")
     before = len(bot.tg.sent(USER))
-    update = bot.tg.tap(USER, question.message_id, "his:UA-99")
+    update = bot.tg.tap(USER, question.message_id, f"{ShowHistory.prefix}:UA-99")
     query_id = update["callback_query"]["id"]
     await bot.tg.async_wait_for(lambda: bot.answered(query_id))
     assert len(bot.tg.sent(USER)) == before  # no photo, no text

@@ -154,8 +154,10 @@ def _sumy(**changes: object) -> dict[str, object]:
         _sumy(location_oblast_uid=999, location_oblast="", location_title="?"),
         _sumy(alert_type=None),
         _sumy(location_title=None, started_at=None),
+        _sumy(id="x"),
+        {k: v for k, v in SUMY.items() if k != "id"},
     ],
-    ids=["bad_started_at", "unknown_oblast", "no_alert_type", "fields_missing"],
+    ids=["bad_started_at", "unknown_oblast", "no_alert_type", "fields_missing", "bad_id", "no_id"],
 )
 async def test_an_unreadable_entry_never_ends_its_alert(
     engine: Engine, api: AlertsApiStandin, client: httpx.AsyncClient, broken: dict[str, object]

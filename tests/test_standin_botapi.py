@@ -375,3 +375,18 @@ async def test_subprocess_runner() -> None:
             assert tg.pending_updates()[-1]["callback_query"]["data"] == "x"
     print(f"\nsubprocess stand-in: {rate:.0f} sendMessage/s (httpx client is the bottleneck)")
     assert rate >= 200
+
+
+def test_flaky_answers_500_unexecuted_or_executes_and_never_answers() -> None:
+    with BotApiStandin(limits=None) as tg:
+        url = f"{tg.api_url}/sendMessage"
+        tg.flaky(p_5xx=1.0)
+        resp = httpx.post(url, json={"chat_id": USER, "text": "a"}, timeout=5)
+        assert resp.status_code == 500 and tg.sent(USER) == []
+        tg.flaky(p_hang=1.0, hang_s=2.0)
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(url, json={"chat_id": USER, "text": "b"}, timeout=0.5)
+        assert [m.text for m in tg.sent(USER)] == ["b"]  # executed, never answered
+        assert tg.faults() == {"5xx": 1, "hang": 1}
+        tg.flaky()
+        assert httpx.post(url, json={"chat_id": USER, "text": "c"}, timeout=5).status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -97,3 +99,37 @@ def test_forget_chat_cascades(engine: Engine) -> None:
         assert crud.get_chat(s, 7) is None
         assert crud.subscriptions_of(s, 7) == []
         assert crud.chat_ids_for(s, "UA-74") == []
+
+
+def test_toggle_topic_flips_one_bit_and_refuses_unknown(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        crud.upsert_chat(s, 8, type="private")
+    with session_scope(engine) as s:
+        chat = crud.toggle_topic(s, 8, 5)
+        assert chat is not None and chat.topics == ALL_TOPICS_MASK & ~(1 << 5)
+    with session_scope(engine) as s:
+        chat = crud.toggle_topic(s, 8, 5)
+        assert chat is not None and chat.topics == ALL_TOPICS_MASK
+        assert crud.toggle_topic(s, 999, 0) is None
+        with pytest.raises(ValueError):
+            crud.toggle_topic(s, 8, len(TOPICS))
+
+
+def test_concurrent_toggles_are_never_lost(engine: Engine) -> None:
+    """Taps on two topics at once, each in its own transaction on its own thread: the final
+    mask has each bit flipped once per tap (odd: flipped, even: back where it was)."""
+    with session_scope(engine) as s:
+        crud.upsert_chat(s, 9, type="private")
+    taps = [1] * 9 + [4] * 6
+    start = threading.Barrier(len(taps))
+
+    def toggle(index: int) -> None:
+        start.wait()
+        with session_scope(engine) as s:
+            crud.toggle_topic(s, 9, index)
+
+    with ThreadPoolExecutor(len(taps)) as pool:
+        list(pool.map(toggle, taps))
+    with session_scope(engine, readonly=True) as s:
+        chat = crud.get_chat(s, 9)
+        assert chat is not None and chat.topics == ALL_TOPICS_MASK ^ (1 << 1)

@@ -181,6 +181,10 @@ MESSAGES: dict[str, str] = {
         "Send the name of a region, city or village."
     ),
     "tap.expired": "This button is out of date or unknown — nothing was changed.",
+    "tap.outdated": (
+        "This button is out of date or unknown — nothing was changed. Send /{command} for "
+        "fresh buttons."
+    ),
     # groups
     "group.admins_only": "Only the group's administrators can change its subscriptions and settings.",
     "group.hello": (

@@ -20,7 +20,8 @@ Baseline (no extra state is persisted; the posts table is the memory):
   the first poll ended while the bot was down: their end is emitted then, timed at that poll.
 * Only ``air_raid`` alerts produce posts; other alert types are ignored.
 * No all-clear without an explicit end: an alert whose entry turns unreadable (bad date, unknown
-  oblast, no alert type) keeps its state; the entry is logged and counted
+  oblast, no alert type) keeps its state, and while an entry has no readable id no alert ends
+  by being absent (it could be any of them); the entry is logged and counted
   (``sitrep_source_unreadable_total``). A failed or malformed answer changes nothing at all.
 """
 
@@ -142,6 +143,7 @@ class AlertsBody:
     alerts: list[ApiAlert]
     unreadable: frozenset[int] = frozenset()
     problems: int = 0  # unreadable entries, with or without an id
+    anonymous: int = 0  # unreadable entries without a readable id: any alert could be one
 
 
 def parse_alerts(body: Any) -> AlertsBody:
@@ -151,7 +153,7 @@ def parse_alerts(body: Any) -> AlertsBody:
         raise ValueError("no 'alerts' list in the response")
     alerts: list[ApiAlert] = []
     unreadable: set[int] = set()
-    problems = 0
+    problems = anonymous = 0
     for item in items:
         alert_id = _int(item.get("id")) if isinstance(item, dict) else None
         try:
@@ -160,10 +162,12 @@ def parse_alerts(body: Any) -> AlertsBody:
             problems += 1
             if alert_id is not None:
                 unreadable.add(alert_id)
+            else:
+                anonymous += 1
             logger.warning(
                 "alerts_in_ua.bad_alert", extra={"alert_id": alert_id, "error": str(exc)[:200]}
             )
-    return AlertsBody(alerts, frozenset(unreadable), problems)
+    return AlertsBody(alerts, frozenset(unreadable), problems, anonymous)
 
 
 def _read_alert(item: Any, alert_id: int | None) -> ApiAlert:
@@ -268,7 +272,10 @@ class AlertDiff:
         current = {a.id: a.place for a in raids if a.finished_at is None}
         finished = {a.id: a.finished_at for a in raids if a.finished_at is not None}
         previous = open_starts if self.active is None else self.active
-        for alert_id in body.unreadable & previous.keys():
+        # An unreadable entry keeps its alert's state; one without a readable id could be any
+        # alert, so while there is one, no alert ends by being absent.
+        held = previous.keys() if body.anonymous else body.unreadable & previous.keys()
+        for alert_id in held:
             if alert_id not in finished:
                 current.setdefault(alert_id, previous[alert_id])
         out: list[Transition] = []

@@ -163,6 +163,17 @@ class BotApiControl(ABC):
         closed unanswered. ``outage(0)`` ends it."""
         self._control("outage", seconds=seconds, mode=mode)
 
+    def flaky(
+        self, p_5xx: float = 0.0, p_hang: float = 0.0, hang_s: float = 20.0, seed: int = 0
+    ) -> None:
+        """Random faults: a share ``p_5xx`` of requests answers 500 unexecuted, a share
+        ``p_hang`` is executed and never answered. ``flaky()`` ends them."""
+        self._control("flaky", p_5xx=p_5xx, p_hang=p_hang, hang_s=hang_s, seed=seed)
+
+    def faults(self) -> dict[str, int]:
+        """Faults injected so far: ``{"5xx": n, "hang": n}``."""
+        return dict(self._control("faults"))
+
     def set_limits(self, limits: Limits | bool | None = True, **overrides: float) -> None:
         """``set_limits(per_chat_per_s=5)`` = Telegram defaults with overrides;
         ``set_limits(None)`` disables limits; ``set_limits(Limits(...))`` sets them all."""
@@ -208,6 +219,18 @@ class BotApiControl(ABC):
 
     def webhook(self) -> JSON:
         return dict(self._control("webhook"))
+
+    def webhook_route(self, public: str, local: str | list[str]) -> None:
+        """Deliver webhook POSTs for ``public…`` to ``local…`` (the reverse proxy's part)."""
+        self._control("webhook_route", public=public, local=local)
+
+    def webhook_retries(self, attempts: int, backoff_s: list[float]) -> None:
+        """Try each webhook POST ``attempts`` times, pausing ``backoff_s[i]`` after failure i."""
+        self._control("webhook_retries", attempts=attempts, backoff_s=backoff_s)
+
+    def webhook_log(self) -> JSON:
+        """``{"attempts": [{update_id, status, error, time}], "given_up": [update_id]}``."""
+        return self._json("webhook_log")
 
     def commands(self) -> dict[str, list[JSON]]:
         return dict(self._control("commands"))

@@ -268,6 +268,28 @@ def webhook(st: BotState) -> JSON:
         return dict(st.webhook)
 
 
+def webhook_route(st: BotState, public: str, local: str | list[str]) -> None:
+    """Play the operator's reverse proxy: POSTs for ``public…`` go to ``local…`` (a list:
+    in turn, like a load balancer in front of several instances)."""
+    with st.lock:
+        st.webhook_routes[public] = [local] if isinstance(local, str) else list(local)
+
+
+def webhook_retries(st: BotState, attempts: int, backoff_s: list[float]) -> None:
+    """How often a webhook POST is tried before the update is given up, and the pauses."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    with st.lock:
+        st.webhook_retries = (attempts, [float(b) for b in backoff_s])
+
+
+def webhook_log(st: BotState) -> JSON:
+    """Delivery attempts (update_id, status, error, time) and the update ids given up."""
+    with st.lock:
+        return {"attempts": [dict(a) for a in st.webhook_log],
+                "given_up": list(st.webhook_given_up)}  # fmt: skip
+
+
 def commands(st: BotState) -> dict[str, list[JSON]]:
     with st.lock:
         return {k: list(v) for k, v in st.commands.items()}
@@ -293,12 +315,49 @@ def in_outage(st: BotState) -> str | None:
         return st.outage_mode if st.clock() < st.outage_until else None
 
 
+def flaky(
+    st: BotState, p_5xx: float = 0.0, p_hang: float = 0.0, hang_s: float = 20.0, seed: int = 0
+) -> None:
+    """Random faults on every Bot API request but ``getUpdates``: a share ``p_5xx`` answers
+    500 without being executed, a share ``p_hang`` is executed and then never answered (the
+    connection held ``hang_s`` seconds, then closed), as an overloaded Telegram does."""
+    import random
+
+    with st.lock:
+        st.flaky_5xx, st.flaky_hang, st.flaky_hang_s = p_5xx, p_hang, hang_s
+        st.flaky_rand = random.Random(seed).random
+
+
+def draw_fault(st: BotState) -> str | None:
+    """``"5xx"``, ``"hang"`` or ``None`` for the next request, counted in ``st.faults``."""
+    with st.lock:
+        if not (st.flaky_5xx or st.flaky_hang):
+            return None
+        roll = st.flaky_rand()
+        kind = (
+            "5xx"
+            if roll < st.flaky_5xx
+            else "hang"
+            if roll < st.flaky_5xx + st.flaky_hang
+            else None
+        )
+        if kind is not None:
+            st.faults[kind] += 1
+        return kind
+
+
+def faults(st: BotState) -> dict[str, int]:
+    with st.lock:
+        return dict(st.faults)
+
+
 CONTROL_OPS = {
     fn.__name__: fn
     for fn in (send_text, tap, channel_post, forward_from_channel, my_chat_member, push_update,
                block, kick, set_admins, set_member, set_limits, get_limits, sent, calls,
-               call_count, rate_limited, pending_updates, callback_answer, webhook, commands,
-               clear_records, outage, in_outage)
+               call_count, rate_limited, pending_updates, callback_answer, webhook, webhook_route,
+               webhook_retries, webhook_log, commands, clear_records, outage, in_outage, flaky,
+               faults)
 }  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Bot API methods of the stand-in (everything except getUpdates' waiting, which is async).
+"""Bot API methods of the stand-in (except getUpdates' waiting, which is async, and the
+webhook methods, which live with their delivery in ``botapi_webhook``).
 
 ``call(state, method, params)`` returns ``(http_status, payload)`` exactly as Telegram shapes
 it, and records the call. Each method runs under the state lock.
@@ -309,39 +310,6 @@ def leave_chat(st: BotState, params: JSON) -> bool:
         raise bad_request("chat member status can't be changed in private chats")
     chat.left = True
     return True
-
-
-@api("deleteWebhook")
-def delete_webhook(st: BotState, params: JSON) -> bool:
-    st.webhook = {"url": ""}
-    if params.get("drop_pending_updates") in (True, "true", "True"):
-        st.updates.clear()
-    return True
-
-
-@api("setWebhook")
-def set_webhook(st: BotState, params: JSON) -> bool:
-    url = str(params.get("url") or "")
-    if url and not url.startswith("https://"):
-        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-    st.webhook = {k: v for k, v in params.items() if k != "certificate"}
-    st.webhook["url"] = url
-    if params.get("drop_pending_updates") in (True, "true", "True"):
-        st.updates.clear()
-    return True
-
-
-@api("getWebhookInfo")
-def get_webhook_info(st: BotState, params: JSON) -> JSON:
-    info: JSON = {
-        "url": st.webhook.get("url", ""),
-        "has_custom_certificate": False,
-        "pending_update_count": len(st.updates),
-    }
-    for key in ("max_connections", "ip_address", "allowed_updates"):
-        if key in st.webhook:
-            info[key] = st.webhook[key]
-    return info
 
 
 def _scope_key(params: JSON) -> str:

@@ -3,7 +3,8 @@
 A small HTTP/1.1 keep-alive server on ``asyncio.start_server`` (127.0.0.1, ephemeral port)
 that answers ``/bot<TOKEN>/<method>`` exactly in Bot API shape and enforces Telegram's rules
 (HTML parsing errors, 4096-character limit, flood limits with 429 + retry_after, 403 for
-blocked/kicked chats, "message is not modified", getUpdates long polling and conflicts).
+blocked/kicked chats, "message is not modified", getUpdates long polling and conflicts,
+webhooks: ``botapi_webhook`` POSTs updates to the URL setWebhook gave, with its secret).
 
 In-thread (tests)::
 
@@ -30,7 +31,7 @@ import threading
 from typing import Any, Self
 from urllib.parse import parse_qsl
 
-from bot.standins import botapi_inject, botapi_media, botapi_methods
+from bot.standins import botapi_inject, botapi_media, botapi_methods, botapi_webhook
 from bot.standins.botapi_client import BotApiControl, BotApiProcess, ControlError
 from bot.standins.botapi_state import (
     DEFAULT_TOKEN,
@@ -118,6 +119,7 @@ class BotApiServer:
         self._event = asyncio.Event()
         self.state.add_listener(self._notify)
         self._server = await asyncio.start_server(self._connection, host, port, backlog=1024)
+        self._tasks.add(botapi_webhook.start(self.state, lambda: self._event))
         return int(self._server.sockets[0].getsockname()[1])
 
     async def close(self) -> None:
@@ -169,13 +171,29 @@ class BotApiServer:
                 )
                 if down == "drop":
                     break
+                fault = None
+                if (
+                    (self.state.flaky_5xx or self.state.flaky_hang)
+                    and down is None
+                    and target.startswith("/bot")
+                    and "getupdates" not in target.lower()
+                ):
+                    fault = botapi_inject.draw_fault(self.state)
                 if down == "502":
                     status, payload = (
                         502,
                         {"ok": False, "error_code": 502, "description": "Bad Gateway"},
                     )
+                elif fault == "5xx":
+                    status, payload = (
+                        500,
+                        {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                    )
                 else:
                     status, payload = await self._dispatch(target, headers, body)
+                if fault == "hang":  # executed, never answered
+                    await asyncio.sleep(self.state.flaky_hang_s)
+                    break
                 data = json.dumps(payload, ensure_ascii=False).encode()
                 conn = headers.get("connection", "").lower()
                 keep = conn != "close" and (version == "HTTP/1.1" or conn == "keep-alive")

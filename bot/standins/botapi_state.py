@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import itertools
 import math
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -191,6 +192,12 @@ class BotState:
         self.call_log: list[Call] = []
         self.rate_limited = 0
         self.webhook: JSON = {"url": ""}
+        self.webhook_routes: dict[str, list[str]] = {}  # public URL prefix -> local targets
+        self.webhook_turn = 0  # round robin over a route's targets
+        self.webhook_log: list[JSON] = []  # delivery attempts: update_id, status, error, time
+        self.webhook_given_up: list[int] = []  # update ids dropped after repeated failures
+        # attempts per update, then the pauses between them (see botapi_webhook)
+        self.webhook_retries: tuple[int, list[float]] = (8, [0.2, 0.5, 1, 2, 4, 8, 15])
         self.commands: dict[str, list[JSON]] = {}
         self.menu_buttons: dict[str, JSON] = {}
         self._global_bucket: _Bucket | None = None
@@ -198,6 +205,11 @@ class BotState:
         self._listeners: list[Callable[[], None]] = []
         self.outage_until = 0.0  # clock() before which the API is "down" (see ``outage``)
         self.outage_mode = "502"  # 502: nginx's Bad Gateway; drop: connection closed unanswered
+        self.flaky_5xx = 0.0  # share of requests answered 500 unexecuted (see ``flaky``)
+        self.flaky_hang = 0.0  # share executed and then never answered
+        self.flaky_hang_s = 20.0  # how long a hung request holds its connection before closing it
+        self.flaky_rand: Callable[[], float] = random.Random(0).random
+        self.faults = {"5xx": 0, "hang": 0}  # faults injected so far, by kind
 
     # ---- objects -------------------------------------------------------------------------
 
@@ -339,7 +351,7 @@ class BotState:
             elif offset:
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
 
-    def _allowed(self, update: JSON) -> bool:
+    def allowed(self, update: JSON) -> bool:
         kind = next(k for k in update if k != "update_id")
         if self.allowed_updates:
             return kind in self.allowed_updates
@@ -375,7 +387,7 @@ class BotState:
             if generation != self.poll_generation:
                 raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
                                "sure that only one bot instance is running")  # fmt: skip
-            self.updates = [u for u in self.updates if self._allowed(u)]
+            self.updates = [u for u in self.updates if self.allowed(u)]
             return [dict(u) for u in self.updates[:limit]]
 
     # ---- records -------------------------------------------------------------------------
@@ -403,3 +415,5 @@ class BotState:
         with self.lock:
             self.call_log.clear()
             self.rate_limited = 0
+            self.webhook_log.clear()
+            self.webhook_given_up.clear()

@@ -69,6 +69,24 @@ def set_topics(session: Session, chat_id: int, topics: Iterable[str]) -> int:
     return mask
 
 
+def toggle_topic(session: Session, chat_id: int, index: int) -> Chat | None:
+    """Flip topic ``index`` of :data:`TOPICS` in one UPDATE; the chat after, None if unknown.
+
+    The flip is computed by the database (``(topics | bit) - (topics & bit)``, XOR in SQL both
+    backends speak) under the row's write lock, so concurrent taps never lose one another.
+    """
+    if not 0 <= index < len(TOPICS):
+        raise ValueError(f"unknown topic index: {index}")
+    bit, topics = 1 << index, col(Chat.topics)
+    session.execute(
+        update(Chat)
+        .where(col(Chat.id) == chat_id)
+        .values(topics=topics.op("|")(bit) - topics.op("&")(bit)),
+        execution_options={"synchronize_session": False},
+    )
+    return session.get(Chat, chat_id, populate_existing=True)
+
+
 def deactivate_chat(session: Session, chat_id: int, *, now: datetime | None = None) -> bool:
     """Stop delivering to a chat (bot blocked/kicked) but keep its settings.
 
