@@ -2,6 +2,7 @@
 
 ``/healthz`` answers 200 with a JSON body when every check passes and 503 naming the failing
 ones otherwise: the database is reachable, the sources polled recently, the dispatcher is alive.
+The body also names the instance's ``role`` (leader or standby) when several may run.
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ class HealthServer:
         port: int = 9108,
         refresh: Callable[[], Awaitable[None]] | None = None,
         page: Page | None = None,
+        role: Callable[[], str] | None = None,
     ) -> None:
         """``refresh`` brings gauges up to date (outbox depth…) before each ``/metrics``;
-        ``page`` serves any other path (the status page at ``/``)."""
+        ``page`` serves any other path (the status page at ``/``); ``role`` says whether this
+        instance leads (shown in ``/healthz``; a standby is healthy too)."""
+        self.role = role
         self.refresh = refresh
         self.page = page
         self.metrics = metrics
@@ -81,7 +85,10 @@ class HealthServer:
             path = parts[1] if len(parts) > 1 else "/"
             if path.startswith("/healthz"):
                 ok, results = await self.health()
-                body = json.dumps({"ok": ok, "checks": results}).encode()
+                report: dict[str, object] = {"ok": ok, "checks": results}
+                if self.role is not None:
+                    report["role"] = self.role()
+                body = json.dumps(report).encode()
                 status, ctype = ("200 OK" if ok else "503 Service Unavailable"), "application/json"
             elif path.startswith("/metrics"):
                 if self.refresh is not None:

@@ -36,6 +36,11 @@ class Metrics:
         )
         self.http_429 = Counter("sitrep_telegram_429", "Bot API answers 429", registry=r)
         self.outbox_depth = Gauge("sitrep_outbox_depth", "Outbox rows waiting", registry=r)
+        self.leader = Gauge(
+            "sitrep_leader",
+            "1 while this instance leads (pollers, getUpdates, jobs), 0 on a standby",
+            registry=r,
+        )
         self.delivery_latency = Histogram(
             "sitrep_delivery_latency_seconds",
             "From a post being stored to its alert being delivered",

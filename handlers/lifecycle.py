@@ -82,5 +82,16 @@ async def running(
         updater = app.updater
         assert updater is not None
         await (fetch or polling())(updater)
-        on_exit(stack, "updater.stop", updater.stop, fetch_stop_timeout)
+        on_exit(stack, "updater.stop", lambda: _stop_updater(updater), fetch_stop_timeout)
         yield app
+
+
+async def _stop_updater(updater: Updater) -> None:
+    """Stop fetching, if anything still fetches: a fetch that starts later (the leader's
+    ``getUpdates``) may already have stopped with its duties, or never started."""
+    if updater.running:
+        await updater.stop()
+
+
+async def no_fetch(_updater: Updater) -> None:
+    """Fetch nothing at start: an instance whose polling is started later (when elected)."""

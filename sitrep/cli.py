@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitrep import cli_map, cli_ops, cli_parse
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT/SIGTERM."""
     from telegram.error import InvalidToken
 
+    from bot.leader import AlreadyRunning
     from bot.logs import setup_logging
     from sitrep.runtime import build_runtime, install_signal_handlers, serve
 
@@ -44,7 +50,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         await serve(build_runtime(settings, engine), stop)
 
     try:
-        asyncio.run(main())
+        with single_instance(engine):
+            asyncio.run(main())
+    except AlreadyRunning as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except InvalidToken:  # its message quotes the token: never print it
         print(
             "configuration error: SITREP_BOT_TOKEN: rejected by Telegram (check it with @BotFather)",
@@ -52,6 +62,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 2
     return 0
+
+
+@contextlib.contextmanager
+def single_instance(engine: Engine) -> Iterator[None]:
+    """SQLite: hold the database's lock file for the run (one instance only); PostgreSQL:
+    nothing to hold, instances elect a leader (``bot.leader``)."""
+    from bot.leader import hold_sqlite
+
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        yield
+        return
+    with hold_sqlite(Path(database)):
+        yield
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

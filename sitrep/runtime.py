@@ -6,6 +6,10 @@ and the handlers in flight, then the dispatcher, which finishes in-flight sends 
 rest in the outbox for the next start. Every stop step runs even when one before it failed, and
 a failure is logged. The whole stop takes a few seconds, well inside the 10 s a container
 manager gives.
+
+Several instances may share one PostgreSQL (:mod:`bot.leader`): every instance runs the
+dispatcher (and answers webhooks); only the leader runs the sources, ``getUpdates`` (polling
+mode) and the JobQueue. On SQLite the one instance always leads.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from bot.alerting.policy import DeliveryPolicy
 from bot.config import ConfigError, Settings
 from bot.health import HealthServer
 from bot.latest import sources_verdict
+from bot.leader import Leadership, PgElector, Solo
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import Services
@@ -42,7 +47,7 @@ from bot.sources.telegram_web import TelegramWebSource
 from bot.status_page import StatusPage
 from bot.watch import SourceService, alerts_service
 from handlers.app import ALLOWED_UPDATES, build_application
-from handlers.lifecycle import Fetch, on_exit, polling, running
+from handlers.lifecycle import Fetch, no_fetch, on_exit, running
 from storage import crud
 from storage.db import session_scope
 
@@ -63,6 +68,7 @@ class Runtime:
     health: HealthServer | None = None
     alerts_api: AlertsApiService | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    leadership: Leadership = field(default_factory=Solo)
 
 
 def build_runtime(
@@ -76,12 +82,14 @@ def build_runtime(
     if not token:
         raise ValueError("SITREP_BOT_TOKEN is not set")
     dispatch_bot = make_bot(token, settings.bot_api_base_url)
+    shared = engine.dialect.name == "postgresql"  # several instances may share the outbox
     dispatcher = Dispatcher(
         engine,
         dispatch_bot,
         limits=RateLimits(global_per_s=settings.broadcast_rate),
         policy=DeliveryPolicy(ttl_s=settings.ttl_s()),
         tz=settings.tz,
+        exclusive=not shared,
     )
     metrics = Metrics()
     pipeline = Pipeline(engine, OutboxSink(dispatcher.wake, tz=settings.tz), metrics=metrics)
@@ -96,6 +104,7 @@ def build_runtime(
         metrics=metrics,
     )
     alerts_api = alerts_service(settings, engine, pipeline, client, metrics)
+    leadership: Leadership = PgElector(settings.database_url) if shared else Solo()
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -106,6 +115,7 @@ def build_runtime(
         client=client,
         alerts_api=alerts_api,
         metrics=metrics,
+        leadership=leadership,
     )
     if health and settings.metrics_port:
         runtime.health = HealthServer(
@@ -115,6 +125,7 @@ def build_runtime(
             port=settings.metrics_port,
             refresh=_refresher(runtime),
             page=_status_page(settings, engine),
+            role=lambda: runtime.leadership.role,
         )
     return runtime
 
@@ -148,6 +159,7 @@ def _refresher(rt: Runtime) -> Callable[[], Awaitable[None]]:
         last.sent, last.edited, last.dead = stats.sent, stats.edited, stats.dead
         last.expired = stats.expired
         last.rate_limited = stats.rate_limited
+        m.leader.set(1 if rt.leadership.is_leader else 0)
         depth, latencies = await asyncio.to_thread(outbox)
         m.outbox_depth.set(depth)
         for value in latencies:
@@ -184,6 +196,8 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
 
     Each stop step is pushed as its part starts, so the stack unwinds in reverse, and a step
     that fails (or a start that fails half-way) never keeps the later ones from running.
+    Every instance runs the dispatcher and (webhook mode) serves Telegram's POSTs; the
+    leader's duties (:func:`_duties`) start when :attr:`Runtime.leadership` elects it.
     """
     async with AsyncExitStack() as stack:
         on_exit(stack, "client.aclose", rt.client.aclose)
@@ -197,11 +211,10 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
         await stack.enter_async_context(
             running(rt.app, _fetch(rt.app, rt.settings), fetch_stop_timeout=3)
         )
-        await rt.sources.start()
-        on_exit(stack, "sources.stop", rt.sources.stop, 3)
-        if rt.alerts_api is not None:
-            await rt.alerts_api.start()
-            on_exit(stack, "alerts_api.stop", rt.alerts_api.stop, 2)
+        _pause_jobs(rt.app)  # the leader's duties start when it is elected
+        elected, deposed = _duties(rt)
+        await rt.leadership.start(elected, deposed)
+        on_exit(stack, "leadership.stop", rt.leadership.stop, 8)  # stops the leader's duties
         logger.info("sitrep.running", extra={"webhook": bool(rt.settings.webhook_url)})
         if ready is not None:
             ready.set()
@@ -213,11 +226,55 @@ async def serve(rt: Runtime, stop: asyncio.Event, *, ready: asyncio.Event | None
 
 
 def _fetch(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> Fetch:
-    """Long polling, or Telegram's POSTs (:func:`start_webhook`) when ``SITREP_WEBHOOK_URL`` is
-    set."""
+    """Telegram's POSTs (:func:`start_webhook`, every instance) when ``SITREP_WEBHOOK_URL`` is
+    set; otherwise nothing at start, as only the elected leader polls ``getUpdates``."""
     if s.webhook_url:
         return lambda _updater: start_webhook(app, s)
-    return polling(poll_interval=0.0, timeout=10)
+    return no_fetch
+
+
+def _duties(rt: Runtime) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
+    """What only the leader runs: the sources, ``getUpdates`` (polling mode), the JobQueue.
+
+    Stopping comes first and fast: a deposed leader must be quiet before a standby can win.
+    """
+    app, polling = rt.app, not rt.settings.webhook_url
+
+    async def elected() -> None:
+        rt.metrics.leader.set(1)
+        if polling:
+            assert app.updater is not None
+            await app.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=10
+            )
+        await rt.sources.start()
+        if rt.alerts_api is not None:
+            await rt.alerts_api.start()
+        _resume_jobs(app)
+
+    async def deposed() -> None:
+        rt.metrics.leader.set(0)
+        _pause_jobs(app)
+        stops = [rt.sources.stop()]
+        if rt.alerts_api is not None:
+            stops.append(rt.alerts_api.stop())
+        if polling and app.updater is not None:
+            stops.append(app.updater.stop())
+        # together, within 3 s: the lock may pass to a standby soon after
+        await asyncio.gather(*(asyncio.wait_for(s, 3) for s in stops), return_exceptions=True)
+
+    return elected, deposed
+
+
+def _pause_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """A standby's jobs wait (paused, not removed), so the leader's digests never double."""
+    if app.job_queue is not None and app.job_queue.scheduler.running:
+        app.job_queue.scheduler.pause()
+
+
+def _resume_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if app.job_queue is not None and app.job_queue.scheduler.running:
+        app.job_queue.scheduler.resume()
 
 
 async def start_webhook(app: Application[Any, Any, Any, Any, Any, Any], s: Settings) -> None:

@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from storage.db import make_engine
@@ -53,10 +54,14 @@ def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -
 
     On SQLite, foreign keys are switched off for the duration (batch migrations recreate tables,
     and dropping a referenced table with foreign keys on would cascade-delete child rows), then
-    checked with ``PRAGMA foreign_key_check`` before being switched back on.
+    checked with ``PRAGMA foreign_key_check`` before being switched back on. On PostgreSQL
+    instances starting together migrate one after the other (an advisory lock held meanwhile).
     """
     with _engine_for(engine_or_url) as engine, engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
+        if not sqlite:
+            conn.execute(text(_LOCK.format(fn="pg_advisory_lock")))
+            conn.commit()
         if sqlite:
             # Must happen outside a transaction; go to the DBAPI connection directly.
             conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
@@ -71,6 +76,14 @@ def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -
         finally:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+            else:
+                conn.rollback()
+                conn.execute(text(_LOCK.format(fn="pg_advisory_unlock")))
+                conn.commit()
+
+
+# One key per schema, like the leader's lock (bot.leader), but a different name.
+_LOCK: Final = "SELECT {fn}(hashtext('sitrep.migrate:' || coalesce(current_schema(), '')))"
 
 
 def current_revision(engine_or_url: Engine | str | None = None) -> str | None:

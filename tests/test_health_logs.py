@@ -53,6 +53,23 @@ async def test_healthz_and_metrics() -> None:
         await server.stop()
 
 
+async def test_healthz_names_the_role_and_a_standby_is_healthy() -> None:
+    metrics, role = Metrics(), ["standby"]
+    server = HealthServer(metrics, {"database": _ok}, port=0, role=lambda: role[0])
+    port = await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            r = await client.get("/healthz")
+            assert r.status_code == 200 and r.json()["role"] == "standby"
+            assert "sitrep_leader 0.0" in (await client.get("/metrics")).text
+            role[0] = "leader"
+            metrics.leader.set(1)
+            assert (await client.get("/healthz")).json()["role"] == "leader"
+            assert "sitrep_leader 1.0" in (await client.get("/metrics")).text
+    finally:
+        await server.stop()
+
+
 def _log_through(formatter: logging.Formatter, emit: Callable[[logging.Logger], None]) -> str:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -227,3 +227,21 @@ def test_periodic_requeue_leaves_rows_in_hand_alone(engine: Engine) -> None:
         n = crud.requeue_stale_sending(s, later, now=later, keep={ids[0]})
         assert n == 2
     assert [_status(engine, i)[0] for i in ids] == ["sending", "pending", "pending"]
+
+
+def test_a_renewed_claim_is_not_stale(engine: Engine) -> None:
+    """Several dispatchers: a live one renews its lease, so only a dead one's rows go back."""
+    event_id, chats = _event_and_chats(engine)
+    with session_scope(engine) as s:
+        ids = crud.enqueue(s, event_id, chats, now=T0)
+        crud.claim_due(s, 3, now=T0)
+    renewed = T0 + timedelta(seconds=15)
+    with session_scope(engine) as s:
+        assert crud.renew_claims(s, {ids[0], ids[1]}, now=renewed) == 2
+    later = T0 + timedelta(seconds=25)
+    with session_scope(engine) as s:  # a sweep by another instance: stale = unrenewed for 20 s
+        assert crud.requeue_stale_sending(s, later - timedelta(seconds=20), now=later) == 1
+    assert [_status(engine, i)[0] for i in ids] == ["sending", "sending", "pending"]
+    with session_scope(engine) as s:  # a finished row is not renewed back into a claim
+        crud.mark_sent(s, ids[0], 1, now=later)
+        assert crud.renew_claims(s, {ids[0]}, now=later) == 0

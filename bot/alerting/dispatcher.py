@@ -12,9 +12,10 @@ capped, jittered backoff until its class's time to live runs out and is then ``e
 Failures in a row open a circuit breaker: queued rows go back to the outbox, claiming pauses
 and ``getMe`` probes until Telegram answers. ``health`` says so for ``/healthz``.
 
-Crash safety: the outbox row is the unit. A row is ``sending`` from claim to mark; on start
-every ``sending`` row is put back (one dispatcher per database), and a periodic sweep requeues
-rows someone else left in ``sending`` (never the ones this process still holds). Rows whose request Telegram
+Crash safety: the outbox row is the unit. A row is ``sending`` from claim to mark, under a
+lease this process renews; on start every ``sending`` row is put back when the dispatcher is
+alone on its database (``exclusive``), and a periodic sweep requeues rows whose lease ran out
+(never the ones a live dispatcher holds, so several instances can share one outbox). Rows whose request Telegram
 had executed when the process died — at most ``workers`` in flight plus one group commit —
 are sent again: the window between Telegram's answer and our commit is the one unavoidable
 at-least-once edge (the Bot API has no idempotency key). Everything else is exactly once:
@@ -79,8 +80,13 @@ class Dispatcher:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         policy: DeliveryPolicy | None = None,
         tz: ZoneInfo = KYIV,
+        exclusive: bool = True,
     ) -> None:
+        """``exclusive``: this is the only dispatcher on the database, so every row left in
+        ``sending`` at start is a dead predecessor's; with several instances (``False``) only
+        rows whose lease ran out are taken back."""
         self.engine = engine
+        self.exclusive = exclusive
         self.tz = tz  # quiet hours are read in the configured zone
         self.bot = bot
         self.limits = limits or RateLimits()
@@ -140,8 +146,11 @@ class Dispatcher:
 
     def _requeue(self) -> int:
         now = self.clock()
+        before = now + timedelta(seconds=1)
+        if not self.exclusive:
+            before = now - timedelta(seconds=self.policy.stale_after_s)
         with session_scope(self.engine) as s:
-            return crud.requeue_stale_sending(s, now + timedelta(seconds=1), now=now)
+            return crud.requeue_stale_sending(s, before, now=now)
 
     def wake(self) -> None:
         """Start a round now (the sink calls this after the pipeline committed)."""
@@ -279,11 +288,15 @@ class Dispatcher:
         return jobs, [i for i in ids if i not in found]
 
     async def _maintain_loop(self) -> None:
-        """Periodically: expire what outlived its class, requeue rows others left in sending."""
+        """Periodically: renew our claims, expire what outlived its class, requeue rows whose
+        lease ran out. After a round the database missed, the next only renews: every other
+        instance missed its renewals too, and must get its turn before anyone's lease counts."""
+        renewed = True
         while not self._stopping:
             await asyncio.sleep(self.policy.maintain_every_s)
             keep = self._mine | self.recorder.held
-            done = await maintain(self.engine, self.policy, self.clock(), keep)
+            done = await maintain(self.engine, self.policy, self.clock(), keep, requeue=renewed)
+            renewed = done is not None
             if done is not None and any(done):
                 self.stats.expired += done[0]
                 self.stats.requeued += done[1]

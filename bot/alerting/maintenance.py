@@ -1,10 +1,10 @@
 """The dispatcher's housekeeping and its health verdict.
 
-``maintain`` runs every few seconds: rows that outlived their class's time to live become
-``expired`` (recorded, counted, shown in ``/admin`` — never silently dead), and rows left in
-``sending`` by someone else (a process that died) go back to ``pending``. Rows this process
-still holds — queued, in flight, or with an outcome not yet written — are never touched, so
-the sweep adds no repeats of its own.
+``maintain`` runs every few seconds: it renews the lease on the rows this process holds
+(queued, in flight, or with an outcome not yet written), so no other instance takes them; rows
+that outlived their class's time to live become ``expired`` (recorded, counted, shown in
+``/admin`` — never silently dead), and rows whose lease nobody renewed (their process died) go
+back to ``pending``. The sweep adds no repeats of its own, whatever the number of instances.
 """
 
 from __future__ import annotations
@@ -25,15 +25,17 @@ logger = logging.getLogger(__name__)
 
 
 async def maintain(
-    engine: Engine, policy: DeliveryPolicy, now: datetime, keep: set[int]
+    engine: Engine, policy: DeliveryPolicy, now: datetime, keep: set[int], *, requeue: bool = True
 ) -> tuple[int, int] | None:
-    """(expired, requeued), or ``None`` when the database is away (next round tries again)."""
+    """(expired, requeued), or ``None`` when the database is away (next round tries again).
+    ``requeue=False``: renew and expire only."""
 
     def sweep() -> tuple[int, int]:
         with session_scope(engine) as s:
+            crud.renew_claims(s, keep, now=now)
             expired = crud.expire_overdue(s, policy.ttl_s, now=now)
             stale = now - timedelta(seconds=policy.stale_after_s)
-            requeued = crud.requeue_stale_sending(s, stale, now=now, keep=keep)
+            requeued = crud.requeue_stale_sending(s, stale, now=now, keep=keep) if requeue else 0
         return expired, requeued
 
     try:

@@ -29,8 +29,9 @@ class DeliveryPolicy:
     ``ttl_s``: seconds a class stays worth sending (``<= 0``: forever). ``retry_cap_s``: the
     longest backoff between two attempts of one row. ``breaker_after`` network failures in a
     row open the breaker; probes then wait ``breaker_base_s`` doubling up to
-    ``breaker_max_s``. Every ``maintain_every_s`` overdue rows are expired and rows left in
-    ``sending`` for ``stale_after_s`` by someone else (a crashed process) are requeued.
+    ``breaker_max_s``. Every ``maintain_every_s`` a dispatcher renews the claims it holds (its
+    lease), expires overdue rows and requeues rows whose claim nobody renewed for
+    ``stale_after_s`` (their dispatcher died; with several instances, never a live one's rows).
     ``priority=False`` claims and paces oldest-first whatever the class (for comparisons).
     """
 
@@ -39,8 +40,8 @@ class DeliveryPolicy:
     breaker_after: int = 5
     breaker_base_s: float = 1.0
     breaker_max_s: float = 10.0
-    maintain_every_s: float = 15.0
-    stale_after_s: float = 60.0
+    maintain_every_s: float = 5.0
+    stale_after_s: float = 20.0
     priority: bool = True
 
     def ttl_for(self, klass: str) -> float:

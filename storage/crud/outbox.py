@@ -3,8 +3,9 @@
 Lifecycle: ``pending`` → (:func:`claim_due`) ``sending`` → :func:`mark_sent` ``sent`` |
 :func:`mark_retry` ``failed`` (claimable again at ``next_attempt_at``) | :func:`mark_dead`
 ``dead`` | :func:`expire_overdue` / :func:`mark_expired` ``expired`` (its class's time to live
-ran out). A crash leaves rows in ``sending``; :func:`requeue_stale_sending` puts them back
-(delivery is at-least-once). Run :func:`claim_due` in its own short transaction so the claim is
+ran out). A claim is a lease: its holder renews ``claimed_at`` (:func:`renew_claims`) while it
+works on the row, so with several dispatchers on one database a crashed one's rows — and only
+those — go stale; :func:`requeue_stale_sending` puts them back (delivery is at-least-once). Run :func:`claim_due` in its own short transaction so the claim is
 visible to other claimers as soon as it returns.
 
 Every row has a class (:data:`~storage.models.OUTBOX_CLASSES`: threat, report, digest) stored
@@ -236,6 +237,22 @@ def requeue_stale_sending(
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0))
+
+
+def renew_claims(
+    session: Session, outbox_ids: Collection[int], *, now: datetime | None = None
+) -> int:
+    """Renew the lease on rows the caller still holds in ``sending``; how many."""
+    stamp, ids, total = now_or(now), sorted(outbox_ids), 0
+    for start in range(0, len(ids), _CHUNK):
+        result = session.execute(
+            update(Outbox)
+            .where(col(Outbox.id).in_(ids[start : start + _CHUNK]), col(Outbox.status) == "sending")
+            .values(claimed_at=stamp),
+            execution_options={"synchronize_session": False},
+        )
+        total += int(getattr(result, "rowcount", 0))
+    return total
 
 
 def get_outbox(session: Session, outbox_id: int) -> Outbox | None:
