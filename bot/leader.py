@@ -55,12 +55,10 @@ class Leadership(Protocol):
     async def stop(self) -> None: ...
 
 
-class Solo:
-    """The only instance (SQLite, the demo): leads from start to stop."""
+class _Role:
+    """The role as health and metrics read it."""
 
-    def __init__(self) -> None:
-        self._leading = False
-        self._on_deposed: Duty | None = None
+    _leading: bool = False
 
     @property
     def is_leader(self) -> bool:
@@ -69,6 +67,14 @@ class Solo:
     @property
     def role(self) -> str:
         return "leader" if self._leading else "standby"
+
+
+class Solo(_Role):
+    """The only instance (SQLite, the demo): leads from start to stop."""
+
+    def __init__(self) -> None:
+        self._leading = False
+        self._on_deposed: Duty | None = None
 
     async def start(self, on_elected: Duty, on_deposed: Duty) -> None:
         self._leading, self._on_deposed = True, on_deposed
@@ -91,7 +97,7 @@ def conninfo(database_url: str) -> str:
     )
 
 
-class PgElector:
+class PgElector(_Role):
     """Leader election on one PostgreSQL: at most one :class:`PgElector` per schema leads.
 
     ``await start(on_elected, on_deposed)`` returns at once; the election runs in a task.
@@ -119,14 +125,6 @@ class PgElector:
         self._on_elected: Duty | None = None
         self._on_deposed: Duty | None = None
         self.elected_at: float | None = None  # monotonic time of the last election won
-
-    @property
-    def is_leader(self) -> bool:
-        return self._leading
-
-    @property
-    def role(self) -> str:
-        return "leader" if self._leading else "standby"
 
     async def start(self, on_elected: Duty, on_deposed: Duty) -> None:
         self._on_elected, self._on_deposed = on_elected, on_deposed
