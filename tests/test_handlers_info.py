@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from telegram.ext import Job
 
 from handlers.callbacks import DigestTime, Stop
 from handlers.digests import JOB_NAME, TASKS_KEY, minutes_due
+from storage import crud
 from storage.db import session_scope
 from storage.models import Chat
 from tests.support.kit import NOW, Bot, running_bot
@@ -235,3 +236,23 @@ async def test_a_new_leader_carries_on_the_digest_minutes(tmp_path: Path, engine
         assert len(b.tg.sent(late)) == 1  # 08:02, caught up once
         assert len(a.tg.sent(late)) == sent[late]
         assert b.tg.sent(USER) == []
+
+
+async def test_a_digest_tick_missed_while_paused_runs_at_resume(tmp_path: Path) -> None:
+    """A standby's JobQueue is paused; a tick that came due meanwhile runs at once when it is
+    elected (not dropped as misfired, which would leave its minute to the next tick)."""
+    async with running_bot(tmp_path, digests_job=True) as bot:
+        jobs = bot.app.job_queue
+        assert jobs is not None
+        [job] = jobs.get_jobs_by_name(JOB_NAME)
+        jobs.scheduler.pause()
+        job.job.modify(next_run_time=datetime.now(UTC) - timedelta(seconds=150))  # 3 ticks due
+
+        def mark() -> int | None:
+            with session_scope(bot.engine, readonly=True) as s:
+                return crud.job_mark(s, JOB_NAME)
+
+        assert mark() is None
+        jobs.scheduler.resume()
+        await bot.tg.async_wait_for(mark, timeout=5)
+        assert mark() == int(NOW.timestamp()) // 60  # the test's clock: its current minute
