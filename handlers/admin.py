@@ -34,7 +34,6 @@ from storage.db import database_unavailable
 
 logger = logging.getLogger(__name__)
 
-PENDING: Final = "admin_broadcast"  # chat_data key: {"token", "text"}
 PSEUDO_CHANNEL: Final = "sitrep_admin"
 KIND: Final = "broadcast"
 PROGRESS_EVERY_S = 2.0  # tests shorten it
@@ -77,11 +76,13 @@ def _broadcast_text(update: Update) -> str:
 
 async def _preview(update: Update, context: SitrepContext, lang: str) -> None:
     text = _broadcast_text(update)
-    if not text or context.chat_data is None:
+    if not text:
         await reply(update, t(lang, "admin.bc_usage"))
         return
     token = secrets.token_hex(4)
-    context.chat_data[PENDING] = {"token": token, "text": text}  # a newer preview voids older
+    assert update.effective_chat is not None
+    # in the database, so a Confirm that reaches another instance finds it; a newer voids older
+    await context.write(crud.put_draft, update.effective_chat.id, token, text, now=context.clock())
     n = await context.read(crud.active_chat_count)
     buttons = InlineKeyboardMarkup(
         [
@@ -133,18 +134,18 @@ async def broadcast_tap(update: Update, context: SitrepContext) -> None:
     assert query is not None and query.data is not None and update.effective_chat is not None
     lang = await read_language(update, context, inactive_too=True)
     tap = tapped(update, Broadcast)
-    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
-    if not _is_admin(update, context) or pending is None or pending["token"] != tap.token:
+    admin_chat = update.effective_chat.id
+    text = None
+    if _is_admin(update, context):  # taken at once: a second tap, anywhere, finds nothing
+        text = await context.write(crud.take_draft, admin_chat, tap.token)
+    if text is None:
         await query.answer(t(lang, "admin.bc_stale"), show_alert=True)
         return
-    assert context.chat_data is not None
-    del context.chat_data[PENDING]  # before anything is awaited: a second tap finds nothing
     await query.answer()
     if not tap.send:
         await edit(query, t(lang, "admin.bc_cancelled"))
         return
-    admin_chat = update.effective_chat.id
-    staged = await context.write(_stage, pending["text"], context.clock(), admin_chat, lang)
+    staged = await context.write(_stage, text, context.clock(), admin_chat, lang)
     context.services.pipeline.sink.wake()
     await edit(query, t(lang, "admin.bc_queued", n=fmt_num(lang, staged.chats)))
 

@@ -406,3 +406,16 @@ class JobMark(SQLModel, table=True):
 
     name: str = Field(primary_key=True, sa_type=String(32))
     slot: int = Field(sa_type=BigInteger)
+
+
+class BroadcastDraft(SQLModel, table=True):
+    """An admin's broadcast preview awaiting Confirm: in the database, not one process's
+    memory, so a Confirm that a load balancer sends to another instance still finds it. One
+    per admin chat: a newer preview voids the older one."""
+
+    __tablename__ = "broadcast_drafts"
+
+    admin_chat_id: int = Field(primary_key=True, sa_type=BigInteger)
+    token: str = Field(sa_type=String(16))
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -203,11 +203,6 @@ async def test_a_broadcast_confirmed_on_a_standby_is_reported_once_by_the_leader
     assert _who(runs) == ["a", "b"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the pending preview lives in chat_data, one process's memory: a Confirm that a "
-    "load balancer sends to another instance than the preview finds nothing",
-)
 async def test_a_confirm_on_another_instance_than_the_preview_goes_through(
     pg_url: str, pg_engine: Engine
 ) -> None:
@@ -225,5 +220,17 @@ async def test_a_confirm_on_another_instance_than_the_preview_goes_through(
                 ok = preview.reply_markup["inline_keyboard"][0][0]["callback_data"]
                 tap = tg.tap(ADMIN, preview.message_id, ok, user_id=ADMIN, language_code="en")
                 query_id = tap["callback_query"]["id"]
-                answer = await _until(lambda: tg.callback_answer(query_id), 20)
-                assert answer.get("text") != "This button is no longer valid."
+                await _until(lambda: tg.callback_answer(query_id) is not None, 20)
+                assert tg.callback_answer(query_id) == {}  # a plain answer: b found a's draft
+                await _until(lambda: _finished(tg), 30)
+                assert len(_finished(tg)) == 1
+                for chat_id in CHATS:
+                    assert len(tg.sent(chat_id)) == 1
+                # the draft was taken: the same Confirm again is refused, on either instance
+                again = tg.tap(ADMIN, preview.message_id, ok, user_id=ADMIN, language_code="en")
+                again_id = again["callback_query"]["id"]
+                await _until(lambda: tg.callback_answer(again_id) is not None, 20)
+                assert tg.callback_answer(again_id) == {
+                    "text": "This button is no longer valid.",
+                    "show_alert": True,
+                }

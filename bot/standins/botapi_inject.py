@@ -260,7 +260,7 @@ def pending_updates(st: BotState) -> list[JSON]:
 def callback_answer(st: BotState, query_id: str) -> JSON | None:
     with st.lock:
         entry = st.callback_queries.get(str(query_id))
-        return dict(entry["answered"]) if entry and entry["answered"] else None
+        return dict(entry["answered"]) if entry and entry["answered"] is not None else None
 
 
 def webhook(st: BotState) -> JSON:

@@ -254,7 +254,7 @@ def delete_message(st: BotState, params: JSON) -> bool:
 @api("answerCallbackQuery")
 def answer_callback_query(st: BotState, params: JSON) -> bool:
     query = st.callback_queries.get(str(params.get("callback_query_id", "")))
-    if query is None or query.get("answered"):
+    if query is None or query.get("answered") is not None:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     text = params.get("text")
     if text is not None and len(str(text)) > 200:

@@ -238,7 +238,9 @@ from storage.crud.broadcasts import (  # noqa: E402
     claim_report,
     due_reports,
     finish_report,
+    put_draft,
     release_report,
+    take_draft,
 )
 from storage.crud.prune import (  # noqa: E402
     PRUNE_BATCH,
@@ -261,7 +263,9 @@ __all__ += [
     "prune_happenings",
     "prune_outbox",
     "prune_posts",
+    "put_draft",
     "release_report",
+    "take_draft",
 ]
 from storage.crud.marks import claim_slot, job_mark  # noqa: E402
 

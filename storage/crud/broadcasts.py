@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from storage.crud._util import now_or
-from storage.models import Broadcast, Outbox
+from storage.models import Broadcast, BroadcastDraft, Outbox
 
 OPEN = ("pending", "sending", "failed")
 
@@ -137,11 +137,41 @@ def release_report(session: Session, broadcast_id: int) -> None:
     )
 
 
+def put_draft(
+    session: Session, admin_chat_id: int, token: str, text: str, *, now: datetime | None = None
+) -> None:
+    """Keep ``text`` as the chat's broadcast awaiting Confirm under ``token``; an older draft
+    of the chat is voided."""
+    session.execute(
+        delete(BroadcastDraft).where(col(BroadcastDraft.admin_chat_id) == admin_chat_id)
+    )
+    session.add(
+        BroadcastDraft(admin_chat_id=admin_chat_id, token=token, text=text, created_at=now_or(now))
+    )
+    session.flush()
+
+
+def take_draft(session: Session, admin_chat_id: int, token: str) -> str | None:
+    """The draft's text, removed so that exactly one tap (on any instance) gets it; ``None``
+    when it is gone, voided by a newer preview, or already taken."""
+    where = (
+        col(BroadcastDraft.admin_chat_id) == admin_chat_id,
+        col(BroadcastDraft.token) == token,
+    )
+    text = session.execute(select(col(BroadcastDraft.text)).where(*where)).scalar_one_or_none()
+    if text is None:
+        return None
+    taken = session.execute(delete(BroadcastDraft).where(*where))
+    return text if getattr(taken, "rowcount", 0) == 1 else None
+
+
 __all__ = [
     "BroadcastReport",
     "add_broadcast",
     "claim_report",
     "due_reports",
     "finish_report",
+    "put_draft",
     "release_report",
+    "take_draft",
 ]
