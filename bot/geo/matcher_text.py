@@ -75,8 +75,10 @@ def words(norm: str) -> list[tuple[int, int, str, bool]]:
     out: list[tuple[int, int, str, bool]] = []
     prev_end = -2
     possessive = "'s" in norm  # English "Kyiv's mayor": the name without "'s"
+    if not possessive and "-" not in norm:  # the common case: no word has a hyphen before it
+        return [(*m.span(), m.group(), False) for m in WORD.finditer(norm)]
     for m in WORD.finditer(norm):
-        s, e, w = m.start(), m.end(), m.group(0)
+        (s, e), w = m.span(), m.group()
         if possessive and w.endswith("'s") and w.isascii():
             e, w = e - 2, w[:-2]
         out.append((s, e, w, s == prev_end + 1 and norm[prev_end] == "-"))
