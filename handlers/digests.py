@@ -1,8 +1,12 @@
 """The daily digest job: one JobQueue job a minute sends to the chats whose digest time it is.
 
-Minutes are tracked in ``bot_data`` so a late or skipped run catches up (up to
-:data:`CATCH_UP` minutes) and a duplicate run sends nothing twice. Each minute's chats are
-delivered by a background task, so a big batch never delays the next minute's run.
+Minutes are tracked in the database (``job_marks``), each claimed before it is sent, so a late
+or skipped run catches up (up to :data:`CATCH_UP` minutes) and a duplicate run sends nothing
+twice — also across instances: a standby elected leader carries on from the minute its
+predecessor reached, and a minute both run (a handover within it) goes out from one only.
+A minute is sent at most once: an instance that dies mid-batch leaves the rest of it unsent.
+Each minute's chats are delivered by a background task, so a big batch never delays the next
+minute's run.
 
 A chat that asked for it (``/settings``) gets the map of the 24 hours with its digest: the
 digest as the photo's caption when it fits, else the photo and then the text. The map is the
@@ -30,7 +34,6 @@ from storage import crud
 
 logger = logging.getLogger(__name__)
 JOB_NAME: Final = "digest"
-LAST_KEY: Final = "digest_last_minute"
 TASKS_KEY: Final = "digest_tasks"
 CATCH_UP: Final = 15  # minutes
 
@@ -52,12 +55,12 @@ async def digest_tick(context: SitrepContext) -> None:
     """The per-minute job callback: start delivery for every minute not yet handled."""
     zone = context.tz
     now = context.clock()
-    minutes = minutes_due(context.bot_data.get(LAST_KEY), now.astimezone(zone))
-    if not minutes:
-        return
-    context.bot_data[LAST_KEY] = minutes[-1]
+    mark = await context.read(crud.job_mark, JOB_NAME)
+    last = None if mark is None else datetime.fromtimestamp(mark * 60, zone)
     tasks: set[asyncio.Task[int]] = context.bot_data.setdefault(TASKS_KEY, set())
-    for minute in minutes:
+    for minute in minutes_due(last, now.astimezone(zone)):
+        if not await context.write(crud.claim_slot, JOB_NAME, int(minute.timestamp()) // 60):
+            continue  # another instance has it
         task = context.application.create_task(
             send_digests(context, minute.strftime("%H:%M"), now, zone), name="digest"
         )
@@ -106,8 +109,18 @@ async def _send_photo(
 
 
 def schedule_digests(app: Application) -> None:  # type: ignore[type-arg]
-    """One job a minute, just after the start of each minute."""
+    """One job a minute, just after the start of each minute.
+
+    A run missed while the JobQueue was paused (a standby) is run at once when it resumes (no
+    misfire grace limit), once however many were missed (coalesced): a new leader catches up
+    at its election, and the claimed minutes keep that from repeating anything."""
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     now = datetime.now()
     first = 60.5 - now.second - now.microsecond / 1e6
-    app.job_queue.run_repeating(digest_tick, interval=60, first=first, name=JOB_NAME)
+    app.job_queue.run_repeating(
+        digest_tick,
+        interval=60,
+        first=first,
+        name=JOB_NAME,
+        job_kwargs={"misfire_grace_time": None, "coalesce": True},
+    )

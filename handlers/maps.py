@@ -31,7 +31,7 @@ def _map_inputs(
     session: Session, chat_id: int, now: datetime, lang: str
 ) -> tuple[MapState, list[str], list[Town]]:
     towns = [
-        (p.region, p.name_en if lang == "en" else p.name_uk)
+        (p.region, p.name_en if lang == "en" else p.name_uk, p.key)
         for p in crud.followed_places(session, chat_id)
     ]
     return load_state(session, now), chats.regions_of(session, chat_id), towns

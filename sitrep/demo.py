@@ -122,7 +122,7 @@ class _Printer:
         stamp = f"{time.monotonic() - self.started:5.1f}s"
         mark = "✎ edited" if edited else ("→ new 🔕 silent" if quiet else "→ new 🔔")
         if photo:
-            mark += " 🗺 with the night's map"
+            mark += " 🗺 with a map"
         body = "\n".join("      " + line for line in text.splitlines())
         print(f"[{stamp}] chat {chat} ({lang}) {mark}\n{body}", flush=True)
 

@@ -395,3 +395,14 @@ class Broadcast(SQLModel, table=True):
     reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     sent: int | None = None
     failed: int | None = None
+
+
+class JobMark(SQLModel, table=True):
+    """How far a once-per-slot job got (the daily digest: the last local minute handled, as
+    epoch minutes), shared by every instance: a new leader carries on from here, and each
+    slot is claimed once, whichever instance runs it."""
+
+    __tablename__ = "job_marks"
+
+    name: str = Field(primary_key=True, sa_type=String(32))
+    slot: int = Field(sa_type=BigInteger)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from telegram.ext import Job
 
 from handlers.callbacks import DigestTime, Stop
 from handlers.digests import JOB_NAME, TASKS_KEY, minutes_due
+from storage import crud
+from storage.db import session_scope
+from storage.models import Chat
 from tests.support.kit import NOW, Bot, running_bot
 
 USER = 601
@@ -192,3 +197,62 @@ async def test_whole_flow_on_both_backends(tmp_path: Path, engine: Engine) -> No
         await bot.tap(USER, ask.message_id, Stop("yes").pack())
         await bot.edited(USER, ask.message_id, "я забув цей чат")
         assert bot.chat(USER) is None
+
+
+async def test_a_new_leader_carries_on_the_digest_minutes(tmp_path: Path, engine: Engine) -> None:
+    """Two instances on one database (a leader, then the standby that takes over): the minute
+    both run goes out once; the minutes the new leader missed are caught up, once."""
+    async with (
+        running_bot(tmp_path / "a", engine, digests_job=True) as a,
+        running_bot(tmp_path / "b", engine, digests_job=True) as b,
+    ):
+        for bot in (a, b):  # the jobs run only when the test says, at the test's clock
+            assert bot.app.job_queue is not None
+            bot.app.job_queue.scheduler.pause()
+        await _events(a)
+        await a.say(USER, "/subscribe Чернігівщина")
+        late = 603
+        await a.say(late, "/subscribe Чернігівщина")
+        with session_scope(engine) as s:
+            chat = s.get(Chat, late)
+            assert chat is not None
+            chat.digest_time = "08:02"
+        [job_a] = a.app.job_queue.get_jobs_by_name(JOB_NAME)
+        [job_b] = b.app.job_queue.get_jobs_by_name(JOB_NAME)
+        sent = {USER: len(a.tg.sent(USER)), late: len(a.tg.sent(late))}
+
+        async def tick(bot: Bot, job: Job[Any], at: datetime) -> None:
+            bot.clock.now = at
+            await job.run(bot.app)
+            await asyncio.gather(*bot.app.bot_data.get(TASKS_KEY, ()))
+
+        eight = NOW.replace(hour=6)  # 08:00 in Kyiv
+        await tick(a, job_a, eight)  # the leader sends 08:00
+        await tick(b, job_b, eight + timedelta(seconds=20))  # handed over within the minute
+        assert len(a.tg.sent(USER)) == sent[USER] + 1
+        assert b.tg.sent(USER) == []  # not twice
+        await tick(b, job_b, eight + timedelta(minutes=2, seconds=30))  # a is gone since 08:00
+        await tick(b, job_b, eight + timedelta(minutes=2, seconds=50))
+        assert len(b.tg.sent(late)) == 1  # 08:02, caught up once
+        assert len(a.tg.sent(late)) == sent[late]
+        assert b.tg.sent(USER) == []
+
+
+async def test_a_digest_tick_missed_while_paused_runs_at_resume(tmp_path: Path) -> None:
+    """A standby's JobQueue is paused; a tick that came due meanwhile runs at once when it is
+    elected (not dropped as misfired, which would leave its minute to the next tick)."""
+    async with running_bot(tmp_path, digests_job=True) as bot:
+        jobs = bot.app.job_queue
+        assert jobs is not None
+        [job] = jobs.get_jobs_by_name(JOB_NAME)
+        jobs.scheduler.pause()
+        job.job.modify(next_run_time=datetime.now(UTC) - timedelta(seconds=150))  # 3 ticks due
+
+        def mark() -> int | None:
+            with session_scope(bot.engine, readonly=True) as s:
+                return crud.job_mark(s, JOB_NAME)
+
+        assert mark() is None
+        jobs.scheduler.resume()
+        await bot.tg.async_wait_for(mark, timeout=5)
+        assert mark() == int(NOW.timestamp()) // 60  # the test's clock: its current minute

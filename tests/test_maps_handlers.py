@@ -24,7 +24,9 @@ from bot.maps.render import (
     PARTIAL_ALERT,
     WIDTH,
     map_box,
+    stacked_pins,
     town_pin,
+    town_point,
 )
 from bot.standins.botapi_state import SentMessage
 from handlers.callbacks import ShowHistory
@@ -81,22 +83,40 @@ async def test_map_in_ukrainian_colours_regions_by_state(bot: Bot) -> None:
     assert colour_at(img, "UA-59") == MARK_COLOURS["drones"]  # drones within the hour
 
 
-async def test_map_pins_the_chat_s_towns(bot: Bot) -> None:
+NIZHYN = "UA74040250010023991"  # codifier ids: towns GeoNames places
+NIKOPOL = "UA12080050010010114"
+CHERNIHIV = "UA74100390010054825"
+ICHNIA = "UA74080030010061043"  # under 15,000 people: no point, stacked under the oblast
+
+
+async def test_map_pins_the_chat_s_towns_where_they_are(bot: Bot) -> None:
     await _alerts(bot)
     await bot.say(USER, "/subscribe Ніжин")
     await bot.say(USER, "/subscribe Нікополь")
+    await bot.say(USER, "/subscribe Ічня")
     [msg] = await bot.say(USER, "/map")
     img = decode(msg)
     box = map_box()
-    for region in ("UA-74", "UA-12"):  # a pin under the oblast's anchor, in the outline colour
-        x, y = town_pin(region, 0, *box)
-        assert img.getpixel((round(x), round(y))) == MINE
-    x, y = town_pin("UA-74", 1, *box)
-    assert img.getpixel((round(x), round(y))) == ALERT  # one town there, one pin
+    for key in (NIZHYN, NIKOPOL):  # a pin at the town, in the outline colour
+        point = town_point(key, *box)
+        assert point is not None
+        assert img.getpixel((round(point[0]), round(point[1]))) == MINE
+    chernihiv = town_point(CHERNIHIV, *box)
+    assert chernihiv is not None  # the oblast centre is no pin of this chat's
+    assert img.getpixel((round(chernihiv[0]), round(chernihiv[1]))) == ALERT
+    assert town_point(ICHNIA, *box) is None
+    nizhyn = town_point(NIZHYN, *box)
+    assert nizhyn is not None  # the town without a point is stacked under the anchor
+    first, second = stacked_pins("UA-74", 2, [nizhyn], *box)
+    assert img.getpixel((round(first[0]), round(first[1]))) == MINE
+    assert img.getpixel((round(second[0]), round(second[1]))) != MINE  # one stacked, one pin
+    x, y = town_pin("UA-12", 0, *box)  # Nikopol is pinned at Nikopol, not under Dnipro's
+    assert img.getpixel((round(x), round(y))) == PARTIAL_ALERT
     assert colour_at(img, "UA-74") == ALERT  # the region's own state is still shown
     [other] = await bot.say(USER + 1, "/map")  # a chat without towns has no pins
-    x, y = town_pin("UA-74", 0, *box)
-    assert decode(other).getpixel((round(x), round(y))) == ALERT
+    point = town_point(NIZHYN, *box)
+    assert point is not None
+    assert decode(other).getpixel((round(point[0]), round(point[1]))) == ALERT
 
 
 async def test_map_in_english_says_when_data_is_stale(bot: Bot) -> None:

@@ -24,10 +24,10 @@ def _diffs(engine: Engine, metadata: MetaData) -> list[object]:
 def test_upgrade_matches_models(empty_engine: Engine) -> None:
     assert current_revision(empty_engine) is None
     upgrade(empty_engine)
-    assert current_revision(empty_engine) == head_revision() == "0008"
+    assert current_revision(empty_engine) == head_revision() == "0009"
     assert _diffs(empty_engine, SQLModel.metadata) == []
     upgrade(empty_engine)  # idempotent
-    assert current_revision(empty_engine) == "0008"
+    assert current_revision(empty_engine) == "0009"
     # the migrated schema is usable and keeps its foreign keys/cascades
     with session_scope(empty_engine) as s:
         crud.upsert_chat(s, 5, type="private")

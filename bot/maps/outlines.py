@@ -1,8 +1,9 @@
 """Region outlines prepared at build time (``scripts/build_outlines.py``), scaled for drawing.
 
 The data file holds each region's rings as flat integer lists (tenths of a unit) in a frame
-1,000 units wide, and an interior anchor per region (where marks sit). Scaling to a map box is
-cached per box, so a render only draws.
+1,000 units wide, and an interior anchor per region (where marks sit). ``town_points.json``
+(``scripts/build_town_points.py``) holds, in the same frame, where the codifier's cities and
+towns sit. Scaling to a map box is cached per box, so a render only draws.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Outlines:
     height: float
     regions: dict[str, tuple[tuple[Point, ...], ...]]
     anchors: dict[str, Point]
+    towns: dict[str, Point]
 
 
 @cache
@@ -39,16 +41,19 @@ def outlines() -> Outlines:
         for code, rings in raw["regions"].items()
     }
     anchors = {code: (float(x), float(y)) for code, (x, y) in raw["anchors"].items()}
-    return Outlines(float(raw["width"]), float(raw["height"]), regions, anchors)
+    points = json.loads(resources.files("bot.maps").joinpath("data/town_points.json").read_text())
+    towns = {key: (float(x), float(y)) for key, (x, y) in points["points"].items()}
+    return Outlines(float(raw["width"]), float(raw["height"]), regions, anchors, towns)
 
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """Outlines fitted into a box of the image: pixel rings and anchors."""
+    """Outlines fitted into a box of the image: pixel rings, anchors and town points."""
 
     rings: dict[str, tuple[tuple[Point, ...], ...]]
     anchors: dict[str, Point]
     order: tuple[str, ...]
+    towns: dict[str, Point]
 
 
 @cache
@@ -62,7 +67,8 @@ def placed(x0: float, y0: float, width: float) -> Placed:
     }
     anchors = {code: (x0 + x * k, y0 + y * k) for code, (x, y) in o.anchors.items()}
     order = tuple(sorted(rings, key=lambda c: (c in CITIES, c)))
-    return Placed(rings, anchors, order)
+    towns = {key: (x0 + x * k, y0 + y * k) for key, (x, y) in o.towns.items()}
+    return Placed(rings, anchors, order, towns)
 
 
 def height_for(width: float) -> float:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.i18n import t
-from bot.maps.outlines import CITIES, height_for, placed
+from bot.maps.outlines import CITIES, Point, height_for, placed
 from bot.maps.state import PARTIAL, THREAT_KINDS, WHOLE, MapState
 
 WIDTH: Final = 1000
@@ -48,12 +48,13 @@ MARK_COLOURS: Final[dict[str, Colour]] = {
     "outage": (255, 183, 3),
 }
 MARK_SIZE: Final = 9  # half the side of a mark, pixels
-# A followed town: a pin under its oblast's marks, with its name. The codifier the towns come
-# from has no coordinates, so the pin stands at the oblast's anchor, not at the town itself.
+# A followed town: a pin at the town with its name. Towns without a point in
+# ``town_points.json`` (GeoNames lists places of 15,000 people and more) are stacked under their
+# oblast's marks instead.
 PIN_RADIUS: Final = 6
 PIN_STEP: Final = 20
-PINS_SHOWN: Final = 3  # per oblast; more are summed up as "+N"
-Town = tuple[str, str]  # (region code, label in the viewer's language)
+PINS_SHOWN: Final = 3  # per oblast, of the stacked ones; more are summed up as "+N"
+Town = tuple[str, str, str]  # (region code, label in the viewer's language, codifier id)
 
 
 @cache
@@ -143,31 +144,62 @@ def _legend(draw: ImageDraw.ImageDraw, lang: str, kinds: Sequence[str], mine: bo
 
 
 def town_pin(region: str, index: int, x0: int, y0: int, width: int) -> tuple[float, float]:
-    """Where the ``index``-th followed town of ``region`` has its pin (for drawing and tests)."""
+    """Where the ``index``-th stacked town of ``region`` has its pin (a town with no point)."""
     cx, cy = placed(float(x0), float(y0), float(width)).anchors[region]
     return cx, cy + MARK_SIZE + 4 + PIN_RADIUS + index * PIN_STEP
 
 
-def draw_towns(draw: ImageDraw.ImageDraw, towns: Sequence[Town], x0: int, y0: int, width: int) -> None:  # fmt: skip
-    """A pin and a short name per followed town, stacked under its oblast's anchor."""
-    by_region: dict[str, list[str]] = {}
-    for region, label in towns:
-        by_region.setdefault(region, []).append(label)
+def town_point(key: str, x0: int, y0: int, width: int) -> tuple[float, float] | None:
+    """Where the town with codifier id ``key`` is on the map, if its position is known."""
+    return placed(float(x0), float(y0), float(width)).towns.get(key)
+
+
+def _pin(draw: ImageDraw.ImageDraw, x: float, y: float, label: str, right_edge: float) -> None:
+    r = PIN_RADIUS
+    draw.ellipse((x - r, y - r, x + r, y + r), fill=MINE, outline=BORDER, width=2)
+    name = label if len(label) <= 18 else label[:17] + "…"
     small = font(15)
-    for region, labels in sorted(by_region.items()):
-        if region not in placed(float(x0), float(y0), float(width)).anchors:
-            continue
+    right = x + r + 4 + draw.textlength(name, font=small) > right_edge
+    at, anchor = ((x - r - 4, y), "rm") if right else ((x + r + 4, y), "lm")
+    draw.text(at, name, font=small, fill=MINE, anchor=anchor, stroke_width=2, stroke_fill=BORDER)
+
+
+def stacked_pins(
+    region: str, count: int, taken: Sequence[Point], x0: int, y0: int, width: int
+) -> list[Point]:
+    """Where ``count`` towns of ``region`` without a point are stacked: the slots under the
+    oblast's anchor, skipping those a pinned town (``taken``) and its name would cover."""
+    out: list[Point] = []
+    index = 0
+    while len(out) < count:
+        x, y = town_pin(region, index, x0, y0, width)
+        if not any(abs(tx - x) < 90 and abs(ty - y) < PIN_STEP for tx, ty in taken):
+            out.append((x, y))
+        index += 1
+    return out
+
+
+def draw_towns(draw: ImageDraw.ImageDraw, towns: Sequence[Town], x0: int, y0: int, width: int) -> None:  # fmt: skip
+    """A pin and a short name per followed town: at the town, or stacked under its oblast's
+    anchor when its position is unknown."""
+    geo = placed(float(x0), float(y0), float(width))
+    stacked: dict[str, list[str]] = {}
+    pinned: list[tuple[Point, str]] = []
+    for region, label, key in towns:
+        if (point := geo.towns.get(key)) is not None:
+            pinned.append((point, label))
+        elif region in geo.anchors:
+            stacked.setdefault(region, []).append(label)
+    for point, label in pinned:
+        _pin(draw, *point, label, x0 + width)
+    taken = [point for point, _ in pinned]
+    for region, labels in sorted(stacked.items()):
         shown = labels[:PINS_SHOWN]
         if len(labels) > PINS_SHOWN:
             shown[-1] = f"{shown[-1]} +{len(labels) - PINS_SHOWN + 1}"
-        for i, label in enumerate(shown):
-            x, y = town_pin(region, i, x0, y0, width)
-            r = PIN_RADIUS
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=MINE, outline=BORDER, width=2)
-            name = label if len(label) <= 18 else label[:17] + "…"
-            right = x + r + 4 + draw.textlength(name, font=small) > x0 + width
-            at, anchor = ((x - r - 4, y), "rm") if right else ((x + r + 4, y), "lm")
-            draw.text(at, name, font=small, fill=MINE, anchor=anchor, stroke_width=2, stroke_fill=BORDER)  # fmt: skip
+        slots = stacked_pins(region, len(shown), taken, x0, y0, width)
+        for (x, y), label in zip(slots, shown, strict=True):
+            _pin(draw, x, y, label, x0 + width)
 
 
 def draw_country(

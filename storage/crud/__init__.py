@@ -263,3 +263,6 @@ __all__ += [
     "prune_posts",
     "release_report",
 ]
+from storage.crud.marks import claim_slot, job_mark  # noqa: E402
+
+__all__ += ["claim_slot", "job_mark"]
