@@ -161,6 +161,9 @@ class _Scanner:
         """Longest key of ``table`` starting at word i: (words, packed ids)."""
         ws = self.ws
         maxn = min(self.g.heads.get(ws[i][2], 1), len(ws) - i)
+        if maxn == 1:  # most words start no longer name
+            v = table.get(ws[i][2])
+            return None if v is None else (1, v)
         keys = [ws[i][2]]
         for k in range(1, maxn):
             keys.append(keys[-1] + ("-" if ws[i + k][3] else " ") + ws[i + k][2])
@@ -222,7 +225,16 @@ class _Scanner:
         text = self.text
         # Lower-case words can only be names inside an ALL-CAPS line; most posts have none.
         caps_lines = self.caps and any(line.isupper() for line in text.splitlines() if line.strip())
-        while i < len(ws):
+        n = len(ws)
+        while i < n:
+            if self.caps and not caps_lines and text[ws[i][0]].islower():
+                # A run of lower-case words: only the marker word just before the next
+                # capitalised one matters ("м. Суми").
+                while i + 1 < n and text[ws[i + 1][0]].islower():
+                    i += 1
+                mark = self._mark(i) if ws[i][2] in _MARK_WORDS else ""
+                i += 1
+                continue
             w = ws[i][2]
             if (
                 self.caps

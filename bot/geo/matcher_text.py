@@ -48,6 +48,8 @@ _CYR = re.compile(r"[а-яіїєґ]")
 _LATIN = re.compile(r"[a-z]")
 _LATIN_WORD = re.compile(r"[a-zа-яіїєґ']*[a-z][a-zа-яіїєґ']*")
 WORD = re.compile(r"[0-9a-zа-яіїєґ]+(?:'[0-9a-zа-яіїєґ]+)*")
+# A hyphen right after a word and right before the next: the next word is "hyphen_before".
+_JOINED = re.compile(r"(?<=[0-9a-zа-яіїєґ])-(?=[0-9a-zа-яіїєґ])")
 
 
 def _lower(text: str) -> str:
@@ -75,8 +77,11 @@ def words(norm: str) -> list[tuple[int, int, str, bool]]:
     out: list[tuple[int, int, str, bool]] = []
     prev_end = -2
     possessive = "'s" in norm  # English "Kyiv's mayor": the name without "'s"
+    if not possessive:  # the common case: one pass, no per-word bookkeeping
+        joined = {m.end() for m in _JOINED.finditer(norm)} if "-" in norm else set()
+        return [(s, e, m.group(), s in joined) for m in WORD.finditer(norm) for s, e in (m.span(),)]
     for m in WORD.finditer(norm):
-        s, e, w = m.start(), m.end(), m.group(0)
+        (s, e), w = m.span(), m.group()
         if possessive and w.endswith("'s") and w.isascii():
             e, w = e - 2, w[:-2]
         out.append((s, e, w, s == prev_end + 1 and norm[prev_end] == "-"))

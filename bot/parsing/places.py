@@ -206,7 +206,10 @@ def route_places(text: str, located: list[Located]) -> set[int]:
     wording a dash joins places of the event ("🛵 Сумщина – Полтавщина"), not a route.
     """
     route: set[int] = set()
-    if not located or not any(h in text.lower() for h in _ROUTE_HINTS):
+    if not located:
+        return route
+    low = text.lower()
+    if not any(h in low for h in _ROUTE_HINTS):
         return route
     for a in range(len(located) - 1):
         gap = text[located[a].end : located[a + 1].start]
