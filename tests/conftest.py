@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from bot.standins.tcp_proxy import TcpProxy
 from storage.db import make_engine
 
 PG_URL = os.environ.get("SITREP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -75,3 +76,20 @@ def pg_url(pg_admin: Engine) -> Iterator[str]:
     finally:
         with pg_admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def proxied_pg(pg_url: str) -> Iterator[tuple[Engine, TcpProxy]]:
+    """An engine on a private PostgreSQL schema reached through a proxy that can cut it off
+    (a database outage, for real: connections dropped, new ones refused)."""
+    real = make_url(PG_URL)
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with TcpProxy(real.host or "127.0.0.1", real.port or 5432) as proxy:
+        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        engine = make_engine(url, search_path=schema)
+        SQLModel.metadata.create_all(engine)
+        try:
+            yield engine, proxy
+        finally:
+            proxy.restore()
+            engine.dispose()

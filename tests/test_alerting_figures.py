@@ -17,7 +17,7 @@ from bot.registry import ChannelSpec, seed_channels
 from bot.standins.botapi_server import BotApiStandin
 from storage import crud
 from storage.db import session_scope
-from tests.test_alerting_delivery import post, running, settle
+from tests.support.delivery import post, running, settle
 
 AT = datetime(2026, 11, 24, 0, 14, tzinfo=UTC)  # 02:14 in Kyiv
 

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel
+from sqlalchemy.engine import Engine
 
 from bot.alerting import Dispatcher, OutboxSink, RateLimits, make_bot
 from bot.alerting.policy import DeliveryPolicy
 from bot.pipeline import Pipeline
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tcp_proxy import TcpProxy
-from storage.db import make_engine
-from tests.conftest import PG_URL
-from tests.test_alerting_delivery import seed
-from tests.test_delivery_outages import alert_now, per_chat, statuses, wait_until
+from tests.support.delivery import seed
+from tests.support.outages import alert_now, per_chat, statuses, wait_until
 
 # Sends paced slowly enough that rows stay claimed longer than the lease (renewed 7 times in it:
 # on a busy machine a round can be late).
@@ -62,21 +57,6 @@ async def test_two_dispatchers_share_the_outbox_without_repeats(engine: Engine) 
     assert a.stats.sent > 0 and b.stats.sent > 0  # both delivered a share
     assert a.stats.sent + b.stats.sent == CHATS
     assert a.stats.requeued == b.stats.requeued == 0
-
-
-@pytest.fixture
-def proxied_pg(pg_url: str) -> Iterator[tuple[Engine, TcpProxy]]:
-    """A private PostgreSQL schema reached through a proxy that can cut it off."""
-    real = make_url(PG_URL)
-    with TcpProxy(real.host or "127.0.0.1", real.port or 5432) as proxy:
-        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        engine = make_engine(url, search_path=pg_url.rsplit("%3D", 1)[1])
-        SQLModel.metadata.create_all(engine)
-        try:
-            yield engine, proxy
-        finally:
-            proxy.restore()
-            engine.dispose()
 
 
 async def test_after_a_database_outage_no_instance_takes_a_live_ones_rows(

@@ -10,37 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from bot.standins.tcp_proxy import TcpProxy
 from storage.db import make_engine
-from tests.conftest import PG_URL
 from tests.support.kit import Bot, running_bot
 
 UK = "⏳ Тимчасово недоступно, спробуйте за хвилину."
 EN = "⏳ Temporarily unavailable, please try again in a minute."
 CHANNEL = -1001234567890
-
-
-@pytest.fixture
-def proxied_pg(pg_url: str) -> Iterator[tuple[Engine, TcpProxy]]:
-    """An engine on a private PostgreSQL schema reached through a proxy that can cut it off."""
-    real = make_url(PG_URL)
-    schema = pg_url.rsplit("%3D", 1)[1]
-    with TcpProxy(real.host or "127.0.0.1", real.port or 5432) as proxy:
-        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        engine = make_engine(url, search_path=schema)
-        SQLModel.metadata.create_all(engine)
-        try:
-            yield engine, proxy
-        finally:
-            proxy.restore()
-            engine.dispose()
 
 
 def _problems(caplog: pytest.LogCaptureFixture) -> tuple[list[str], list[logging.LogRecord]]:

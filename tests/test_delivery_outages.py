@@ -6,29 +6,27 @@ in ``sending`` are requeued while running; ``/healthz`` fails while sends fail."
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel, select
+from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.alerting import Dispatcher, OutboxSink, RateLimits, make_bot
 from bot.alerting.policy import CircuitBreaker, DeliveryPolicy
-from bot.pipeline import IncomingPost, Pipeline
+from bot.pipeline import Pipeline
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tcp_proxy import TcpProxy
 from sitrep.runtime import _checks
 from storage import crud
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Outbox
-from tests.conftest import PG_URL
-from tests.support.delivery import ALERT, seed
+from tests.support.delivery import seed
+from tests.support.outages import alert_now, per_chat, statuses, wait_until
 
 FAST = RateLimits(global_per_s=0, per_chat_per_s=50, per_chat_burst=50)
 QUICK = DeliveryPolicy(
@@ -41,26 +39,6 @@ QUICK = DeliveryPolicy(
 def tg() -> Iterator[BotApiStandin]:
     with BotApiStandin(limits=None) as standin:
         yield standin
-
-
-def statuses(engine: Engine) -> Counter[str]:
-    with session_scope(engine, readonly=True) as s:
-        return Counter(s.exec(select(Outbox.status)).all())
-
-
-def per_chat(tg: BotApiStandin) -> Counter[int]:
-    return Counter(int(c.params["chat_id"]) for c in tg.calls("sendMessage", ok=True))
-
-
-async def wait_until(predicate: Any, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not await asyncio.to_thread(predicate):
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
-def alert_now() -> list[IncomingPost]:
-    return [IncomingPost("air_alert_ua", 1, datetime.now(UTC), ALERT)]
 
 
 async def test_telegram_outage_loses_nothing_and_health_says_so(
@@ -132,22 +110,6 @@ async def test_past_its_time_to_live_a_message_is_expired_not_dead(
     with session_scope(engine, readonly=True) as s:
         assert crud.outbox_counts(s)["expired"] == 2
     assert per_chat(tg) == Counter()
-
-
-@pytest.fixture
-def proxied_pg(pg_url: str) -> Iterator[tuple[Engine, TcpProxy]]:
-    """An engine on a private PostgreSQL schema reached through a proxy that can cut it off."""
-    real = make_url(PG_URL)
-    schema = pg_url.rsplit("%3D", 1)[1]
-    with TcpProxy(real.host or "127.0.0.1", real.port or 5432) as proxy:
-        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        engine = make_engine(url, search_path=schema)
-        SQLModel.metadata.create_all(engine)
-        try:
-            yield engine, proxy
-        finally:
-            proxy.restore()
-            engine.dispose()
 
 
 async def test_database_outage_loses_nothing_and_repeats_nothing(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,9 @@ import httpx
 
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.tme_server import TmeStandin
+from tests.support.outages import free_port
 
 SITREP = [sys.executable, "-m", "sitrep.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _until(pred: object, timeout: float) -> None:
@@ -50,7 +44,7 @@ def test_run_end_to_end_on_postgresql(pg_url: str, tmp_path: Path) -> None:
             }
         )
     )
-    port = _free_port()
+    port = free_port()
     with TmeStandin() as tme, BotApiStandin() as tg:
         tme.add_channel("chernigivskaODA")
         env = {

@@ -11,7 +11,6 @@ leader stops, the new leader reports the next one, once.
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -29,18 +28,13 @@ from bot.standins.botapi_server import BotApiStandin
 from sitrep.runtime import Runtime, build_runtime, serve
 from storage import crud
 from storage.db import make_engine, session_scope
+from tests.support.outages import free_port
 
 ADMIN = 700
 CHATS = (801, 802, 803)
 PUBLIC = "https://bot.example.org"
 HOOK = f"{PUBLIC}/telegram/updates"
 SECRET = "wh_Secret-for-the-test-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _until(pred: Callable[[], Any], timeout: float) -> Any:
@@ -172,7 +166,7 @@ async def test_a_broadcast_confirmed_on_a_standby_is_reported_once_by_the_leader
     monkeypatch.setattr(admin_module, "PROGRESS_EVERY_S", 0.1)
     _chats(pg_engine)
     runs: Runs = []
-    port_a, port_b = _free_port(), _free_port()
+    port_a, port_b = free_port(), free_port()
     with BotApiStandin() as tg:
         tg.webhook_route(PUBLIC, f"http://127.0.0.1:{port_b}")  # every update reaches b
         settings_a = _settings(tg, pg_url, port_a)
@@ -208,7 +202,7 @@ async def test_a_confirm_on_another_instance_than_the_preview_goes_through(
 ) -> None:
     _chats(pg_engine)
     runs: Runs = []
-    port_a, port_b = _free_port(), _free_port()
+    port_a, port_b = free_port(), free_port()
     with BotApiStandin() as tg:
         # a load balancer in front of both: POSTs in turn, the preview to a, the Confirm to b
         tg.webhook_route(PUBLIC, [f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"])

@@ -22,17 +22,12 @@ import httpx
 from bot.standins.botapi_server import BotApiStandin
 from bot.standins.botapi_webhook import SECRET_HEADER
 from handlers.app import ALLOWED_UPDATES
+from tests.support.outages import free_port
 
 SITREP = [sys.executable, "-m", "sitrep.cli"]
 PUBLIC = "https://bot.example.org"
 HOOK = f"{PUBLIC}/telegram/updates"
 SECRET = "wh_Secret-for-the-test-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _until(pred: Callable[[], Any], timeout: float) -> Any:
@@ -101,7 +96,7 @@ def _forged_start(user: int) -> dict[str, Any]:
 
 
 def test_run_in_webhook_mode_end_to_end(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     with BotApiStandin() as tg:
         tg.webhook_route(PUBLIC, f"http://127.0.0.1:{port}")  # the operator's reverse proxy
         env = _env(tg, tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}", port)
@@ -155,7 +150,7 @@ def test_run_in_webhook_mode_end_to_end(tmp_path: Path) -> None:
 def test_every_instance_answers_and_one_surviving_is_enough(pg_url: str, tmp_path: Path) -> None:
     """Two ``sitrep run`` on one PostgreSQL behind one URL (the route takes turns, as a load
     balancer would): both answer; after SIGKILL of one, Telegram's retry reaches the other."""
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     with BotApiStandin() as tg:
         tg.webhook_route(PUBLIC, [f"http://127.0.0.1:{p}" for p in ports])
         envs = [_env(tg, tmp_path, pg_url, p) for p in ports]
@@ -202,7 +197,7 @@ def test_a_taken_webhook_port_is_one_line(tmp_path: Path) -> None:
 
 def test_a_webhook_url_telegram_refuses_is_one_last_line(tmp_path: Path) -> None:
     with BotApiStandin() as tg:  # not the official API: the settings let http through
-        env = _env(tg, tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}", _free_port())
+        env = _env(tg, tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}", free_port())
         env["SITREP_WEBHOOK_URL"] = "http://bot.example.org/telegram/updates"
         out = subprocess.run(
             [*SITREP, "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
